@@ -1,0 +1,82 @@
+"""HarvestLink application factory."""
+import importlib
+import logging
+
+from flask import Flask
+
+from core.config import REPO_ROOT, load_config
+
+# Feature packages, each exposing a blueprint `bp` in <package>/views.py when it exists.
+FEATURE_PACKAGES = ("core", "accounts", "produce", "buyers", "fairs", "counties", "api")
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        "harvestlink",
+        root_path=str(REPO_ROOT),
+        instance_path=str(REPO_ROOT / "instance"),
+        template_folder="templates",
+        static_folder="static",
+    )
+    load_config(app, test_config)
+    from core.logs import configure_logging
+
+    configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    from core.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from core.extensions import babel, csrf, db, login_manager, migrate
+    from core.i18n import select_locale, translation_directories
+    from core.sqlite import configure_sqlite_engine
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    _import_models()
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite_engine(db.engine)
+
+
+def _import_models() -> None:
+    """Every package's models must be imported so metadata (and Alembic) sees all tables."""
+    for package in FEATURE_PACKAGES:
+        try:
+            importlib.import_module(f"{package}.models")
+        except ModuleNotFoundError as error:
+            if error.name != f"{package}.models":
+                raise
+
+
+def _register_blueprints(app: Flask) -> None:
+    for package in FEATURE_PACKAGES:
+        try:
+            views = importlib.import_module(f"{package}.views")
+        except ModuleNotFoundError as error:
+            if error.name != f"{package}.views":
+                raise
+            continue
+        for blueprint in getattr(views, "blueprints", [views.bp]):
+            app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from core.errors import register_error_handlers
+    from core.security import add_security_headers
+    from core.templating import register_template_helpers
+
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)
