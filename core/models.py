@@ -1,5 +1,6 @@
-"""Core tables: the audit log and throttle counters (the models live beside their logic)."""
+"""Core tables: audit log, notifications, throttle counters (the models live beside their logic)."""
 from core.audit import AuditLog
+from core.notifications import Notification
 from core.throttle import ThrottleCounter
 
-__all__ = ["AuditLog", "ThrottleCounter"]
+__all__ = ["AuditLog", "Notification", "ThrottleCounter"]

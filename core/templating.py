@@ -3,7 +3,7 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from core import navigation, regions
+from core import navigation, notifications, regions
 
 
 def optional_url(endpoint: str, **values) -> str | None:
@@ -24,6 +24,11 @@ def nav_items():
     return [(label, url) for label, endpoint in navigation.items_for(role) if (url := optional_url(endpoint))]
 
 
+def unread_notifications() -> int:
+    return notifications.unread_count(current_user.id) if current_user.is_authenticated else 0
+
+
 def register_template_helpers(app) -> None:
-    app.jinja_env.globals.update(optional_url=optional_url, nav_items=nav_items, get_locale=get_locale)
+    app.jinja_env.globals.update(optional_url=optional_url, nav_items=nav_items, get_locale=get_locale,
+                                 unread_notifications=unread_notifications)
     app.jinja_env.filters["region"] = region_full_name

@@ -2,7 +2,9 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from core import regions
+from flask_login import current_user, login_required
+
+from core import notifications, regions
 from core.db import db
 from core.i18n import LOCALE_COOKIE
 from core.security import safe_next_url
@@ -34,6 +36,21 @@ def set_language():
     response.set_cookie(LOCALE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+@bp.get("/notifications")
+@login_required
+def notification_list():
+    items = notifications.recent(current_user.id)
+    return render_template("core/notifications.html", items=items)
+
+
+@bp.post("/notifications/read")
+@login_required
+def notifications_read():
+    notifications.mark_all_read(current_user.id)
+    db.session.commit()
+    return redirect(url_for("core.notification_list"))
 
 
 def _region_json(region) -> dict:
