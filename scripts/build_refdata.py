@@ -72,11 +72,12 @@ NAME_SUFFIXES = sorted(
 )
 
 # The 55 minority nationalities, stripped after the suffix so that 恩施土家族苗族自治州 -> 恩施.
-NATIONALITIES = (
-    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
-    "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 "
-    "裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
-).split()
+NATIONALITIES = [
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣",
+    "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗",
+    "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京",
+    "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+]
 # 各族 (龙胜各族自治县) is stripped like a nationality.
 NATIONALITY_NAMES = sorted([*NATIONALITIES, "各"], key=len, reverse=True)
 
@@ -260,13 +261,11 @@ def build_code_changes(history, current) -> list[dict[str, str]]:
 POVERTY_DECISIONS = {
     ("630104", "冷湖行委"): (
         "632803",
-        "冷湖行委 is not a county code (630104 is 西宁 城西区); it merged with 茫崖行委 into 茫崖市 632803 in 2018 "
-        "(history: 632803 created 2018 from 海西州's directly administered area, 632800 -> 632803[2018])",
+        "冷湖行委 has no county code (630104 is 西宁 城西区); merged with 茫崖行委 into 茫崖市 632803 in 2018",
     ),
     ("632825", "大柴旦行委"): (
         "",
-        "大柴旦行委 has no GB/T 2260 code (632825 never existed); it is administered directly by 海西州 632800 "
-        "and lies in no county, so the row keeps no code",
+        "大柴旦行委 has no GB/T 2260 code (632825 never existed): administered by 海西州 632800, in no county",
     ),
 }
 
