@@ -280,7 +280,7 @@ def county_by_name(name: str, province_code: str, regions_by_code) -> list[str]:
 
 
 def names_ever(code: str, history) -> set[str]:
-    """Names a current code carried, and names of ended codes that lead to it."""
+    """Every name this code carried in the history (a county renamed in place keeps its code)."""
     return {r.name for r in history.get(code, [])}
 
 
@@ -293,10 +293,11 @@ def fix_poverty_row(rec, regions_by_code, history, current, old_names) -> tuple[
     if region and region["level"] == "county":
         if region["name"] == name:
             return code, ""
+        # old_names: names of ended codes that resolve to this one (上饶县 361121 -> 361104 广信区)
         if name in names_ever(code, history) or name in old_names.get(code, set()):
             return code, f"old name {name} (code history) -> current name {region['name']}"
         if region["name"].startswith(short_name(name)):
-            return code, f"abbreviated name {name} -> {region['name']}"
+            return code, f"name variant {name} (same code, same short name) -> {region['name']}"
         raise ValueError(f"poverty county {code} {name}: name does not match {region['name']}")
     province_code = code[:2] + "0000"
     if code in history and not region:
