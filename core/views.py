@@ -1,7 +1,6 @@
 """Home, health check, language switch and the region picker's JSON."""
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-
 from flask_login import current_user, login_required
 
 from core import notifications, regions
