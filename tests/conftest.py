@@ -8,11 +8,10 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from helpers import TEST_PASSWORD, login
 
 from core import create_app
 from core.db import db
-
-TEST_PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +110,7 @@ def make_user(app):
 
     def _make(role="producer", email=None, **fields):
         counter["n"] += 1
-        email = email or f"{role}{counter['n']}@example.test"
+        email = email or f"{role}{counter['n']}@example.com"
         if role == "producer":
             fields.setdefault("producer_kind", "farmer")
         if role == "official":
@@ -121,11 +120,6 @@ def make_user(app):
         return user
 
     return _make
-
-
-def login(client, user_or_email, password=TEST_PASSWORD):
-    email = getattr(user_or_email, "email", user_or_email)
-    return client.post("/login", data={"email": email, "password": password})
 
 
 @pytest.fixture
