@@ -1,0 +1,13 @@
+"""Signals between packages, so that a writer need not know its readers.
+
+produce sends listing_saved after a listing is committed; buyers listens to notify saved searches
+and to refresh the stored matches of that one listing (incremental, never the whole world).
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Listing; keyword `created` (bool). Sent after commit.
+listing_saved = _signals.signal("listing-saved")
+# sender: the Demand; keyword `created` (bool). Sent after commit.
+demand_saved = _signals.signal("demand-saved")
