@@ -24,7 +24,7 @@ class Browser:
         return self._open(urllib.request.Request(self.base_url + path))
 
     def post_form(self, path: str, fields: dict) -> tuple[int, str]:
-        status, page = self.get(path)
+        _status, page = self.get(path)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
         return self._open(urllib.request.Request(self.base_url + path, data=body))
