@@ -67,6 +67,16 @@ def current_figure(points: Points, flow: bool) -> tuple[str, Decimal] | None:
     return str(year), next(v for p, v in points if p.year == year and p.quarter is None)
 
 
+def actor_names(user_ids) -> dict[int, str]:
+    from accounts.models import User
+
+    ids = [i for i in user_ids if i]
+    if not ids:
+        return {}
+    users = db.session.scalars(sa.select(User).where(User.id.in_(ids)))
+    return {u.id: f"{u.display_name} <{u.email}>" if u.display_name else u.email for u in users}
+
+
 def value_history(county: DemoCounty) -> list[IndicatorValue]:
     return list(db.session.scalars(
         sa.select(IndicatorValue).where(IndicatorValue.county_id == county.id)
