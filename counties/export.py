@@ -26,8 +26,9 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title=_sheet_title(title))
-        sheet.append([str(h) for h in headers])
-        for cell in sheet[1]:
+        for column_index, header in enumerate(headers, start=1):
+            cell = sheet.cell(row=1, column=column_index)
+            _put(cell, str(header))  # headers carry admin-defined indicator names: user text too
             cell.font = Font(bold=True)
         for row_index, row in enumerate(rows, start=2):
             for column_index, value in enumerate(row, start=1):
