@@ -302,17 +302,25 @@ def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Dec
 
 def save_values(user, county: DemoCounty, period_text, raw_values: dict, today: date | None = None) -> int:
     """One period's values for one county; blank fields are left as they are. Returns how many changed.
-    Raises FieldError (field = 'period' or the indicator code) before writing anything."""
+    Raises FieldErrors (one per bad field: 'period' or an indicator code) before writing anything."""
     if not permissions.can_enter_values(user, county.code):
         raise NotAllowed
-    period = validation.period(period_text, today).code
     indicators = {i.code: i for i in db.session.scalars(sa.select(Indicator).where(Indicator.active))}
-    parsed = {}
+    errors, parsed, period = [], {}, None
+    try:
+        period = validation.period(period_text, today).code
+    except FieldError as error:
+        errors.append(error)
     for code, text in raw_values.items():
-        if code not in indicators:
-            raise FieldError(code, _("Unknown indicator."))
-        if text is not None and str(text).strip() != "":
-            parsed[code] = validation.indicator_value(indicators[code], text, code)
+        try:
+            if code not in indicators:
+                raise FieldError(code, _("Unknown indicator."))
+            if text is not None and str(text).strip() != "":
+                parsed[code] = validation.indicator_value(indicators[code], text, code)
+        except FieldError as error:
+            errors.append(error)
+    if errors:
+        raise validation.FieldErrors(errors)
     changed = sum(_set_value(county, indicators[c], period, v, user, "manual") for c, v in parsed.items())
     db.session.commit()
     return changed

@@ -23,6 +23,13 @@ class FieldError(Exception):
         return f"{self.field}: {self.message}"
 
 
+@dataclass
+class FieldErrors(Exception):
+    """Several fields at once (a form with many values): every bad field gets its own message."""
+
+    errors: list[FieldError]
+
+
 def period(text, today: date | None = None, field: str = "period") -> periods.Period:
     try:
         return periods.parse(text, today)

@@ -11,7 +11,7 @@ from core import audit, regions
 from core.db import db
 from counties import export, forms, importing, permissions, queries, services, tables
 from counties.models import Indicator, Target
-from counties.validation import FieldError
+from counties.validation import FieldError, FieldErrors
 
 bp = Blueprint("counties", __name__, url_prefix="/counties")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -139,8 +139,9 @@ def enter_values(code):
         raw = {i.code: getattr(form, i.code).data for i in inds}
         try:
             changed = services.save_values(current_user, county, form.period.data, raw)
-        except FieldError as error:
-            _apply_error(form, error)
+        except FieldErrors as invalid:
+            for error in invalid.errors:
+                _apply_error(form, error)
         else:
             flash(_("%(n)d values saved for %(period)s.", n=changed, period=form.period.data.strip().upper()),
                   "success")
@@ -180,6 +181,7 @@ def edit(code):
     if not permissions.can_manage_registry(current_user, code):
         abort(403)
     form = forms.CountyForm(obj=None if request.method == "POST" else tables.county_form_object(county))
+    form.code.data = county.code  # the code names the record; it is shown read-only and never changes
     if form.validate_on_submit():
         try:
             services.update_county(current_user, county, tables.county_form_data(form))

@@ -40,7 +40,7 @@ def test_at_least_on_track_when_the_trend_reaches_the_threshold_by_the_due_date(
 
 
 def test_at_least_behind_when_the_trend_falls_short_or_the_date_passed_or_no_trend():
-    flat = [(q("2026Q2"), D(60)), (q("2026Q3"), D(60.5))]
+    flat = [(q("2026Q2"), D(60)), (q("2026Q3"), D("60.5"))]
     assert progress.at_least(flat, D(80), date(2027, 3, 31), TODAY).status == progress.BEHIND
     rising = [(q("2025Q1"), D(30)), (q("2025Q2"), D(45))]
     assert progress.at_least(rising, D(50), date(2025, 12, 31), TODAY).status == progress.BEHIND  # due passed
