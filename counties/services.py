@@ -16,6 +16,7 @@ from counties.seed import BUILTIN_INDICATORS
 from counties.validation import FieldError
 
 AUDIT_TYPE = "demo_county"
+CENTS = Decimal("0.01")
 FLAG_WORDS = {"边境县": "border", "民族地区": "ethnic", "乡村振兴重点帮扶县": "rural_revitalisation_key",
               "产粮大县": "major_grain", "西部地区": "western"}
 
@@ -150,7 +151,7 @@ def county_snapshot(county: DemoCounty) -> dict:
     return {
         "code": county.code, "batch_year": county.batch_year, "poverty_override": county.poverty_override,
         "old_revolutionary_area": county.old_revolutionary_area, "programme_flags": list(county.programme_flags),
-        **{name: str(getattr(county, name)) for name in FUND_FIELDS},
+        **{name: str(Decimal(getattr(county, name)).quantize(CENTS)) for name in FUND_FIELDS},
         "officials": [user.email for user in county.officials], "notes": county.notes,
     }
 
