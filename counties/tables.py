@@ -104,7 +104,7 @@ def registry(rows, can_see_officials: bool) -> Table:
                ("poverty", _("Poverty county")), ("old_revolutionary_area", _("Old revolutionary base area")),
                ("programme_flags", _("Other programme flags")), *[(n, labels[n]) for n in FUND_FIELDS]]
     if can_see_officials:
-        columns.append(("officials", _("Responsible officials")))
+        columns += [("officials", _("Responsible officials")), ("notes", _("Notes"))]
     table = Table("registry", _("Registry"), columns)
     for row in rows:
         county = row.county
@@ -113,7 +113,7 @@ def registry(rows, can_see_officials: bool) -> Table:
                  "、".join(str(forms.FLAG_LABELS.get(f, f)) for f in county.programme_flags),
                  *[getattr(county, n) for n in FUND_FIELDS]]
         if can_see_officials:
-            cells.append("; ".join(u.email for u in county.officials))
+            cells += ["; ".join(u.email for u in county.officials), county.notes]
         table.rows.append(cells)
         table.links.append(county.code)
     return table
