@@ -77,11 +77,11 @@ def test_workbook_writer_keeps_dangerous_text_as_text():
         ("t", ["a", "b", "c", "d", "e"], [["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "safe"],
                                            [Decimal("1.5"), 3, None, True, "-"]])])))
     sheet = book.active
-    cells = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    cells = sheet[2]
     assert [c.value for c in cells] == ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "safe"]
     assert [c.data_type for c in cells[:4]] == ["s", "s", "s", "s"]
     assert all(c.quotePrefix for c in cells[:4])
-    assert [c.value for c in list(sheet.iter_rows(min_row=3, max_row=3))[0]] == [1.5, 3, None, "是", "-"]
+    assert [c.value for c in sheet[3]] == [1.5, 3, None, "是", "-"]
 
 
 def test_county_values_export(client, officials, data):
