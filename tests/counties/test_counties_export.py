@@ -54,7 +54,7 @@ def test_every_dashboard_table_exports_and_scope_is_respected(client, officials,
     assert book.sheetnames == ["排名", "贫困县与其他县对比", "分地区情况", "名录"]
     assert [r["代码"] for r in _records(book["名录"])] == ["360732"]  # Hubei's county is outside the scope
     breakdown = _records(book["分地区情况"])
-    assert [(r["地区"], r["县数"]) for r in breakdown] == [("江西省", 1), ("赣州市", 1)]
+    assert [(r["区域"], r["县数"]) for r in breakdown] == [("江西省", 1), ("赣州市", 1)]
     assert client.get("/counties/export.xlsx?table=nope").status_code == 404
 
 
