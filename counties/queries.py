@@ -83,6 +83,19 @@ def value_history(county: DemoCounty) -> list[IndicatorValue]:
         .order_by(IndicatorValue.period.desc(), IndicatorValue.indicator_id)))
 
 
+def period_values(county: DemoCounty, period: str) -> dict[str, Decimal]:
+    """{indicator code: value} of one period (to prefill the entry form)."""
+    stmt = (sa.select(Indicator.code, IndicatorValue.value).join(Indicator)
+            .where(IndicatorValue.county_id == county.id, IndicatorValue.period == period))
+    return dict(db.session.execute(stmt).all())
+
+
+def periods_with_values(county: DemoCounty) -> list[str]:
+    found = db.session.scalars(sa.select(IndicatorValue.period).where(IndicatorValue.county_id == county.id)
+                               .distinct())
+    return sorted(found, key=lambda code: periods.parse(code, date.max).sort_key, reverse=True)
+
+
 def chart_series(county: DemoCounty, language: str) -> dict:
     """Time series for the county page charts: one dataset per indicator that has values."""
     points = value_points([county.id])[county.id]

@@ -98,6 +98,23 @@ def breakdown(rows, language: str) -> Table:
     return table
 
 
+def target_status(rows, language: str) -> Table:
+    """How many counties have met each target, are on track, behind, or have no data."""
+    statuses = [progress.MET, progress.ON_TRACK, progress.BEHIND, progress.NO_DATA]
+    table = Table("targets", _("Targets: counties by status"),
+                  [("target", _("Target")), *[(s, str(forms.STATUS_LABELS[s])) for s in statuses]])
+    counts: dict[int, dict] = {}
+    for row in rows:
+        for item in row.progress:
+            entry = counts.setdefault(item.target.id, {"target": item.target, **dict.fromkeys(statuses, 0)})
+            entry[item.result.status] += 1
+    for entry in counts.values():
+        target = entry["target"]
+        table.rows.append([target.description or target.indicator.label(language), *[entry[s] for s in statuses]])
+        table.links.append(None)
+    return table
+
+
 def registry(rows, can_see_officials: bool) -> Table:
     labels = _fund_labels()
     columns = [("code", _("Code")), ("name", _("County")), ("full_name", _("Region")), ("batch_year", _("Batch")),
@@ -126,6 +143,7 @@ def dashboard(rows, language: str, sort: str, descending: bool) -> dict:
     return {
         "ranking": ranking(rows, language, shown, sort, descending),
         "comparison": comparison(rows, language, KEY_INDICATORS),
+        "targets": target_status(rows, language),
         "breakdown": breakdown(rows, language),
         "registry": registry(rows, can_see_officials=True),
         "indicators": queries.indicators(),
@@ -139,6 +157,7 @@ def export_sheets(rows, language: str, table: str, can_see_officials: bool):
     makers = {
         "ranking": lambda: ranking(rows, language, all_codes, "rural_online_sales", True),
         "comparison": lambda: comparison(rows, language, all_codes),
+        "targets": lambda: target_status(rows, language),
         "breakdown": lambda: breakdown(rows, language),
         "registry": lambda: registry(rows, can_see_officials),
     }
@@ -218,6 +237,12 @@ def scope_choices(user) -> list[tuple[str, str]]:
                 seen.add(ancestor.code)
                 choices.append((ancestor.code, regions.full_name(ancestor.code)))
     return choices
+
+
+def format_plain(value: Decimal) -> str:
+    """A stored value as an official typed it: 62.500 -> 62.5, 320.000 -> 320."""
+    text = f"{value.normalize():f}"
+    return text
 
 
 def format_figure(value) -> str:

@@ -9,7 +9,7 @@ from helpers import login
 
 from core.db import db
 from counties import export
-from counties.models import IndicatorValue
+from counties.models import IndicatorValue, Target
 
 
 def _book(response):
@@ -25,6 +25,8 @@ def _records(sheet):
 
 @pytest.fixture
 def data(add_county, indicators, fake_deals):
+    db.session.add(Target(indicator=indicators["rural_online_sales"], kind="at_least", threshold=Decimal(1000),
+                          description="零售额不少于1000万元"))
     xingguo = add_county("360732", 2015, central_allocated=Decimal("2000.5"), notes="=HYPERLINK(\"x\")")
     add_county("422822", 2016, central_allocated=Decimal(900))
     for period, value in (("2025Q1", "1000"), ("2025Q2", "250.25")):
@@ -51,10 +53,12 @@ def test_ranking_export_holds_every_indicator_and_the_figures(client, make_user,
 def test_every_dashboard_table_exports_and_scope_is_respected(client, officials, data):
     login(client, officials["jiangxi"])
     book = _book(client.get("/counties/export.xlsx?table=all"))
-    assert book.sheetnames == ["排名", "贫困县与其他县对比", "分地区情况", "名录"]
+    assert book.sheetnames == ["排名", "贫困县与其他县对比", "目标完成情况（按县统计）", "分地区情况", "名录"]
     assert [r["代码"] for r in _records(book["名录"])] == ["360732"]  # Hubei's county is outside the scope
     breakdown = _records(book["分地区情况"])
     assert [(r["区域"], r["县数"]) for r in breakdown] == [("江西省", 1), ("赣州市", 1)]
+    assert _records(book["目标完成情况（按县统计）"]) == [
+        {"目标": "零售额不少于1000万元", "已达成": 1, "按计划推进": 0, "滞后": 0, "无数据": 0}]
     assert client.get("/counties/export.xlsx?table=nope").status_code == 404
 
 

@@ -1,4 +1,5 @@
 """Entering a period's values: validation with field messages, nothing half-written, every change audited."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -119,3 +120,12 @@ def test_adding_a_county_validates_the_code(client, officials):
     assert response.status_code == 302
     county = queries.county_by_code("360735")
     assert county.poverty_county is True and county.poverty_override is None  # from the national list
+
+
+def test_an_earlier_period_opens_prefilled_for_correction(client, xingguo):
+    client.post("/counties/360732/values", data={"period": "2025Q2", "village_coverage": "50", "trainees": "12"})
+    form = client.get("/counties/360732/values").get_data(as_text=True)
+    assert "?period=2025Q2" in form
+    form = client.get("/counties/360732/values?period=2025Q2").get_data(as_text=True)
+    assert 'name="village_coverage" type="text" value="50"' in form and 'value="12"' in form
+    assert re.search(r'name="period"[^>]*value="2025Q2"', form)
