@@ -28,7 +28,7 @@ def deal_source():
 
 
 def deal_amounts(codes: list[str]) -> dict[str, dict] | None:
-    """{county code: {intent_amount, deal_amount, deals}} with zeros for counties without deals; None when the
+    """{county code: {intent_amount, deal_amount, deals}} in yuan (元, as fairs records agreements), with zeros for counties without deals; None when the
     fairs package is not installed."""
     source = deal_source()
     if source is None:

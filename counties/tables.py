@@ -46,7 +46,7 @@ def ranking(rows, language: str, indicator_codes, sort: str, descending: bool) -
                ("batch_year", _("Batch")), ("poverty", _("Poverty county")),
                *[(c, _indicator_label(by_code[c], language)) for c in shown],
                ("central_allocated", _fund_labels()["central_allocated"]),
-               ("deal_amount", _("Deal amount (10k yuan)")), ("targets_met", _("Targets met"))]
+               ("deal_amount", _("Deal amount (yuan)")), ("targets_met", _("Targets met"))]
     table = Table("ranking", _("Ranking"), columns, sortable=True)
     for rank, row in enumerate(queries.sort_rows(rows, sort, descending), start=1):
         county = row.county
@@ -70,7 +70,7 @@ def comparison(rows, language: str, indicator_codes) -> Table:
         [_("Counties"), poverty["counties"], other["counties"]],
         [_("Old revolutionary base areas"), poverty["old_revolutionary"], other["old_revolutionary"]],
         *[[labels[name], poverty[name], other[name]] for name in FUND_FIELDS],
-        [_("Deal amount (10k yuan)"), poverty["deal_amount"], other["deal_amount"]],
+        [_("Deal amount (yuan)"), poverty["deal_amount"], other["deal_amount"]],
         [_("Targets met"), f"{poverty['targets_met']}/{poverty['targets_total']}",
          f"{other['targets_met']}/{other['targets_total']}"],
         *[[_("Average: %(name)s", name=_indicator_label(by_code[c], language)),
@@ -88,7 +88,7 @@ def breakdown(rows, language: str) -> Table:
         ("poverty", _("Poverty counties")), ("central_allocated", labels["central_allocated"]),
         ("central_disbursed", labels["central_disbursed"]), ("local_allocated", labels["local_allocated"]),
         ("local_disbursed", labels["local_disbursed"]),
-        (sales, _("Rural online retail sales, latest year (10k yuan)")), ("deal_amount", _("Deal amount (10k yuan)")),
+        (sales, _("Rural online retail sales, latest year (10k yuan)")), ("deal_amount", _("Deal amount (yuan)")),
     ])
     for entry in entries:
         level = _("Province") if entry["level"] == "province" else _("Prefecture")
@@ -172,7 +172,7 @@ def public_summary(rows, language: str) -> dict:
     total = queries.group_summary(rows, [coverage, sales, trainees])
     headers = [_("Province"), _("Counties"), _("Poverty counties"), _("Old revolutionary base areas"),
                _("Rural online retail sales, latest year (10k yuan)"), _("Average village coverage (%)"),
-               _("Trainees (person-times), latest year"), _("Deal amount (10k yuan)")]
+               _("Trainees (person-times), latest year"), _("Deal amount (yuan)")]
     lines = []
     for entry in queries.regional_breakdown(rows, [coverage, sales, trainees]):
         if entry["level"] == "province":

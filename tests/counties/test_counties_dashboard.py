@@ -86,7 +86,7 @@ def test_ranking_comparison_and_breakdown_equal_the_rows(client, make_user, prog
 
     comparison = {r[0]: r[1:] for r in _cells(html, "table-comparison")}
     assert comparison["县数"] == ["3", "1"]  # 鄱阳 overridden to not poor
-    assert comparison["成交金额（万元）"] == ["90.25", "0"]
+    assert comparison["成交金额（元）"] == ["90.25", "0"]
     assert comparison["中央资金安排（万元）"] == ["4,400", "1,800"]
 
     breakdown = {(r[0], r[1]): r[2:] for r in _cells(html, "table-breakdown")}

@@ -44,7 +44,7 @@ def test_ranking_export_holds_every_indicator_and_the_figures(client, make_user,
     records = {r["代码"]: r for r in _records(sheet)}
     assert set(records) == {"360732", "422822"}
     assert records["360732"]["农村网络零售额 (万元)"] == 1250.25
-    assert records["360732"]["成交金额（万元）"] == 30.5 and records["422822"]["成交金额（万元）"] == 0
+    assert records["360732"]["成交金额（元）"] == 30.5 and records["422822"]["成交金额（元）"] == 0
     assert records["360732"]["中央资金安排（万元）"] == 2000.5
     headers = [c.value for c in sheet[1]]
     assert all(f"{i.name_zh}" in " ".join(headers) for i in indicators.values())
@@ -98,4 +98,4 @@ def test_county_values_export(client, officials, data):
 def test_public_export_needs_no_login(client, data):
     rows = _records(_book(client.get("/counties/public/export.xlsx")).active)
     assert {r["省份"]: r["县数"] for r in rows} == {"江西省": 1, "湖北省": 1}
-    assert rows[0]["成交金额（万元）"] == 30.5
+    assert rows[0]["成交金额（元）"] == 30.5
