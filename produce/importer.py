@@ -128,7 +128,7 @@ def read_rows(data: bytes, filename: str):
 
 
 def _header_map(header: list, with_producer: bool) -> dict[int, str]:
-    names = {zh: name for zh, name in COLUMNS} | {name: name for _zh, name in COLUMNS}
+    names = dict(COLUMNS) | {name: name for _zh, name in COLUMNS}
     if with_producer:
         names |= {PRODUCER_COLUMN[0]: "producer_id", "producer_id": "producer_id"}
     mapping = {i: names[str(h).strip()] for i, h in enumerate(header) if str(h).strip() in names}
@@ -151,7 +151,7 @@ def _cell(value) -> str:
 
 
 def _row_values(row: list, mapping: dict[int, str]) -> dict:
-    values = {name: "" for name in mapping.values()}
+    values = dict.fromkeys(mapping.values(), "")
     for i, name in mapping.items():
         if i < len(row):
             values[name] = _cell(row[i])

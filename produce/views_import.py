@@ -1,5 +1,5 @@
 """Bulk import pages: template download, upload with preview, commit, error report."""
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

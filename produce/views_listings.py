@@ -127,8 +127,9 @@ def change_status(listing_id):
     except services.ListingError as error:
         db.session.rollback()
         flash(error.message, "error")
-    return redirect(request.form.get("back") == "detail" and url_for("produce.listing_detail", listing_id=listing_id)
-                    or url_for("produce.my_listings"))
+    if request.form.get("back") == "detail":
+        return redirect(url_for("produce.listing_detail", listing_id=listing_id))
+    return redirect(url_for("produce.my_listings"))
 
 
 @bp.post("/listings/<int:listing_id>/renew")
