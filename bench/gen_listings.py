@@ -69,9 +69,10 @@ def _names(catalogue, rng):
     rng.shuffle(products)
     common = {"苹果", "脐橙", "马铃薯", "大米", "猕猴桃", "梨", "大蒜", "茶叶", "鸡蛋", "生猪", "香菇", "核桃"}
     products.sort(key=lambda p: p[1] not in common)
-    from produce.models import Product
-    from core.db import db
     import sqlalchemy as sa
+
+    from core.db import db
+    from produce.models import Product
 
     aliases = {}
     for product in db.session.scalars(sa.select(Product)):

@@ -5,7 +5,6 @@ import pytest
 
 from core.db import db
 
-
 _SNAPSHOT = {}
 
 

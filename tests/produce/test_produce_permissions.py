@@ -69,7 +69,7 @@ def test_buyers_and_anonymous_cannot_use_producer_routes(client, make_listing, t
 
 def test_extra_fields_producer_id_and_status_are_ignored(client, catalogue, make_listing, two_producers,
                                                          listing_data):
-    (a, profile_a), (b, profile_b) = two_producers
+    (_a, profile_a), (b, profile_b) = two_producers
     login(client, b)
     data = listing_data(product="猕猴桃", county_code="610326")
     data.update(producer_id=str(profile_a.id), status="sold_out", version="99", id="12345", search_tokens="hack",

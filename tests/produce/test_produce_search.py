@@ -118,7 +118,7 @@ def test_sort_by_price_and_newest(shelf):
 def test_pagination(shelf):
     first, second = search_listings("", page=1, per_page=3), search_listings("", page=2, per_page=3)
     assert first.total == len(shelf) and first.pages == 3
-    assert not set(l.id for l in first.items) & set(l.id for l in second.items)
+    assert not {x.id for x in first.items} & {x.id for x in second.items}
     assert first.has_next and not first.has_prev and second.prev_num == 1
 
 
