@@ -211,6 +211,8 @@ def sort_rows(rows: list[CountyRow], key: str, descending: bool) -> list[CountyR
             return row.deals["deal_amount"] if row.deals else None
         if key == "targets_met":
             return row.targets_met
+        if key in ("producers", "active_listings"):
+            return row.outcomes[key] if row.outcomes else None
         return row.county.code
 
     known = [r for r in rows if value(r) is not None]

@@ -46,6 +46,7 @@ def ranking(rows, language: str, indicator_codes, sort: str, descending: bool) -
                ("batch_year", _("Batch")), ("poverty", _("Poverty county")),
                *[(c, _indicator_label(by_code[c], language)) for c in shown],
                ("central_allocated", _fund_labels()["central_allocated"]),
+               ("producers", _("Producers")), ("active_listings", _("Active listings")),
                ("deal_amount", _("Deal amount (yuan)")), ("targets_met", _("Targets met"))]
     table = Table("ranking", _("Ranking"), columns, sortable=True)
     for rank, row in enumerate(queries.sort_rows(rows, sort, descending), start=1):
@@ -53,6 +54,7 @@ def ranking(rows, language: str, indicator_codes, sort: str, descending: bool) -
         table.rows.append([
             rank, county.code, county.name, regions.get(county.province_code).name, county.batch_year,
             _yes(county.poverty_county), *[row.figures.get(c) for c in shown], county.central_allocated,
+            *((row.outcomes["producers"], row.outcomes["active_listings"]) if row.outcomes else (None, None)),
             row.deals["deal_amount"] if row.deals else None, f"{row.targets_met}/{len(row.progress)}"])
         table.links.append(county.code)
     return table
