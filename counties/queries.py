@@ -271,6 +271,18 @@ def regional_breakdown(rows: list[CountyRow], indicator_codes: list[str]) -> lis
 # ------------------------------------------------------------------ records for the API (issue 8)
 
 
+def counties_for(user) -> list[DemoCounty]:
+    """The registry a user may read in detail: everything for admins, their region for officials, nothing
+    for others (they see the public summary)."""
+    from counties import permissions
+
+    if permissions.is_admin(user):
+        return counties_in(None)
+    if getattr(user, "role", None) == "official" and user.region_code:
+        return counties_in(user.region_code)
+    return []
+
+
 def county_record(county: DemoCounty) -> dict:
     return {
         "code": county.code, "name": county.name, "full_name": regions.full_name(county.code),
