@@ -3,6 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -12,6 +13,12 @@ from counties import outcomes, periods, progress
 from counties.models import FUND_FIELDS, DemoCounty, Indicator, IndicatorValue, Target
 
 Points = list[tuple[periods.Period, Decimal]]
+
+
+@lru_cache(maxsize=4096)
+def _period(code: str) -> periods.Period:
+    """Stored period codes were validated on the way in; parse each distinct one once."""
+    return periods.parse(code, date.max)
 
 
 def county_by_code(code: str) -> DemoCounty | None:
@@ -48,7 +55,7 @@ def value_points(county_ids: list[int], indicator_ids: list[int] | None = None) 
     if indicator_ids is not None:
         stmt = stmt.where(IndicatorValue.indicator_id.in_(indicator_ids))
     for county_id, code, period, value in db.session.execute(stmt):
-        out[county_id][code].append((periods.parse(period, date.max), value))
+        out[county_id][code].append((_period(period), value))
     return out
 
 
@@ -93,7 +100,7 @@ def period_values(county: DemoCounty, period: str) -> dict[str, Decimal]:
 def periods_with_values(county: DemoCounty) -> list[str]:
     found = db.session.scalars(sa.select(IndicatorValue.period).where(IndicatorValue.county_id == county.id)
                                .distinct())
-    return sorted(found, key=lambda code: periods.parse(code, date.max).sort_key, reverse=True)
+    return sorted(found, key=lambda code: _period(code).sort_key, reverse=True)
 
 
 def chart_series(county: DemoCounty, language: str) -> dict:

@@ -285,11 +285,12 @@ def import_counties(user, rows: list[dict], today: date | None = None) -> Import
 
 # ------------------------------------------------------------------ indicator values
 
-def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Decimal, user, source: str) -> bool:
+def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Decimal, user, source: str) -> str | None:
+    """Writes one cell and audits it; returns 'created', 'updated' or None (the same value was there)."""
     row = db.session.scalar(sa.select(IndicatorValue).filter_by(
         county_id=county.id, indicator_id=indicator.id, period=period))
     if row is not None and row.value == value:
-        return False
+        return None
     before = None if row is None else {"indicator": indicator.code, "period": period, "value": str(row.value)}
     if row is None:
         row = IndicatorValue(county_id=county.id, indicator_id=indicator.id, period=period)
@@ -298,7 +299,7 @@ def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Dec
     audit.record("county.value_set", AUDIT_TYPE, county.code, before=before,
                  after={"indicator": indicator.code, "period": period, "value": str(value), "source": source},
                  actor=user)
-    return True
+    return "updated" if before else "created"
 
 
 def save_values(user, county: DemoCounty, period_text, raw_values: dict, today: date | None = None) -> int:
@@ -322,7 +323,7 @@ def save_values(user, county: DemoCounty, period_text, raw_values: dict, today: 
             errors.append(error)
     if errors:
         raise validation.FieldErrors(errors)
-    changed = sum(_set_value(county, indicators[c], period, v, user, "manual") for c, v in parsed.items())
+    changed = sum(1 for c, v in parsed.items() if _set_value(county, indicators[c], period, v, user, "manual"))
     db.session.commit()
     return changed
 
@@ -364,7 +365,10 @@ def import_values(user, rows: list[tuple[int, dict]], today: date | None = None)
         raise ImportFailed(errors or [RowError(1, "file", _("The file has no data rows."))])
     result = ImportResult()
     for county, indicator, period, value in parsed:
-        if _set_value(county, indicator, period, value, user, "import"):
+        outcome = _set_value(county, indicator, period, value, user, "import")
+        if outcome == "created":
+            result.created += 1
+        elif outcome == "updated":
             result.updated += 1
         else:
             result.unchanged += 1
