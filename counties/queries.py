@@ -127,20 +127,33 @@ def applicable_targets(code: str, all_targets: list[Target]) -> list[Target]:
     return [t for t in all_targets if t.scope_code is None or regions.is_within(code, t.scope_code)]
 
 
-def growth_by_county(indicator_code: str) -> dict[str, Decimal | None]:
-    """Year-on-year growth (%) of every registered county's latest period for one indicator."""
+@dataclass
+class GrowthTable:
+    """Year-on-year growth (%) of every registered county for one indicator, with per-province sums so that
+    the average of "the other counties of the province" costs O(1) per county."""
+
+    growth: dict[str, Decimal | None]
+    sums: dict[str | None, tuple[Decimal, int]]
+
+    def regional_average(self, code: str) -> Decimal | None:
+        total, count = self.sums.get(regions.province_code(code), (Decimal(0), 0))
+        own = self.growth.get(code)
+        if own is not None:
+            total, count = total - own, count - 1
+        return (total / count).quantize(Decimal("0.01")) if count > 0 else None
+
+
+def growth_table(indicator_code: str) -> GrowthTable:
     indicator = db.session.scalar(sa.select(Indicator).where(Indicator.code == indicator_code))
-    if indicator is None:
-        return {}
-    all_counties = counties_in()
-    points = value_points([c.id for c in all_counties], [indicator.id])
-    return {c.code: progress.growth_percent(points[c.id].get(indicator_code, [])) for c in all_counties}
-
-
-def regional_average(code: str, growth: dict[str, Decimal | None]) -> Decimal | None:
-    """Average growth of the other registered counties of the same province."""
-    province = regions.province_code(code)
-    return progress.average(g for other, g in growth.items() if other != code and regions.province_code(other) == province)
+    all_counties = counties_in() if indicator is not None else []
+    points = value_points([c.id for c in all_counties], [indicator.id]) if indicator is not None else {}
+    growth = {c.code: progress.growth_percent(points[c.id].get(indicator_code, [])) for c in all_counties}
+    sums: dict[str | None, tuple[Decimal, int]] = {}
+    for code, value in growth.items():
+        if value is not None:
+            total, count = sums.get(regions.province_code(code), (Decimal(0), 0))
+            sums[regions.province_code(code)] = (total + value, count + 1)
+    return GrowthTable(growth, sums)
 
 
 @dataclass
@@ -158,10 +171,10 @@ def target_progress(county: DemoCounty, points: dict[str, Points], all_targets: 
         series = points.get(target.indicator.code, [])
         if target.kind == "growth_above_average":
             if target.indicator.code not in growth_cache:
-                growth_cache[target.indicator.code] = growth_by_county(target.indicator.code)
-            growth = growth_cache[target.indicator.code]
+                growth_cache[target.indicator.code] = growth_table(target.indicator.code)
+            table = growth_cache[target.indicator.code]
             result = progress.growth_above_average(progress.growth_percent(series),
-                                                   regional_average(county.code, growth), target.threshold)
+                                                   table.regional_average(county.code), target.threshold)
         else:
             result = progress.at_least(series, target.threshold, target.due_on, today, target.indicator.flow)
         out.append(TargetProgress(target, result))
