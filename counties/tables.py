@@ -195,6 +195,19 @@ def county_view(row, language: str) -> dict:
             "met": progress.MET}
 
 
+def county_sheets(row, language: str) -> list:
+    """Every table of the county page: latest figures, targets and progress, and all values."""
+    view = county_view(row, language)
+    latest = (_("Latest figures"), [_("Indicator code"), _("Indicator"), _("Period"), _("Value"), _("Unit")],
+              [[i.code, i.label(language), found[0] if found else None, found[1] if found else None, i.unit]
+               for i, found in view["latest"]])
+    targets = (_("Targets"), [_("Target"), _("Current"), _("Required"), _("Due"), _("Status")],
+               [[item.target.description or item.target.indicator.label(language), item.result.current,
+                 item.result.threshold, item.target.due_on.isoformat() if item.target.due_on else None,
+                 str(forms.STATUS_LABELS[item.result.status])] for item in view["progress"]])
+    return [latest, targets, values_sheet(row.county, language)]
+
+
 def values_sheet(county, language: str):
     headers = [_("Period"), _("Indicator code"), _("Indicator"), _("Value"), _("Unit"), _("Source")]
     rows = [[v.period, v.indicator.code, v.indicator.label(language), v.value, v.indicator.unit, v.source]

@@ -115,7 +115,8 @@ def series(code):
 @roles_required("official", "admin")
 def county_export(code):
     county = _readable_county(code)
-    return _xlsx(f"county-{code}-values.xlsx", [tables.values_sheet(county, _language())])
+    row = next(r for r in queries.county_rows(code) if r.county.id == county.id)
+    return _xlsx(f"county-{code}.xlsx", tables.county_sheets(row, _language()))
 
 
 @bp.route("/<code>/history")

@@ -90,9 +90,15 @@ def test_workbook_writer_keeps_dangerous_text_as_text():
 
 def test_county_values_export(client, officials, data):
     login(client, officials["ganzhou"])
-    rows = _records(_book(client.get("/counties/360732/values.xlsx")).active)
+    book = _book(client.get("/counties/360732/values.xlsx"))
+    assert book.sheetnames == ["最新数据", "目标", "指标数据"]
+    rows = _records(book["指标数据"])
     assert [(r["期间"], r["指标代码"], r["数值"]) for r in rows] == [
         ("2025Q2", "rural_online_sales", 250.25), ("2025Q1", "rural_online_sales", 1000)]
+    latest = {r["指标代码"]: (r["期间"], r["数值"]) for r in _records(book["最新数据"])}
+    assert latest["rural_online_sales"] == ("2025", 1250.25) and latest["trainees"] == (None, None)
+    assert _records(book["目标"]) == [{"目标": "零售额不少于1000万元", "当前": 1250.25, "目标值": 1000,
+                                     "截止": None, "状态": "已达成"}]
 
 
 def test_public_export_needs_no_login(client, data):
