@@ -149,6 +149,11 @@ def dashboard(rows, language: str, sort: str, descending: bool) -> dict:
         "breakdown": breakdown(rows, language),
         "registry": registry(rows, can_see_officials=True),
         "indicators": queries.indicators(),
+        "sort_choices": [*[(i.code, _indicator_label(i, language)) for i in queries.indicators()],
+                         *[(name, label) for name, label in _fund_labels().items()],
+                         ("producers", _("Producers")), ("active_listings", _("Active listings")),
+                         ("deal_amount", _("Deal amount (yuan)")), ("targets_met", _("Targets met")),
+                         ("batch_year", _("Batch year"))],
         "deals_available": any(r.deals is not None for r in rows),
     }
 

@@ -82,6 +82,7 @@ def test_ranking_comparison_and_breakdown_equal_the_rows(client, make_user, prog
     assert by_code["422822"][6] == "1,800" and by_code["360735"][6] == "1,700"
     assert by_code["360732"][-2] == "80.25" and by_code["360735"][-2] == "0"
     html_asc = client.get("/counties/?sort=central_allocated&dir=asc").get_data(as_text=True)
+    assert '<option value="central_allocated" selected>' in html_asc
     assert [r[1] for r in _cells(html_asc, "table-ranking")] == ["422822", "360735", "361128", "360732"]
 
     comparison = {r[0]: r[1:] for r in _cells(html, "table-comparison")}
