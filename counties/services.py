@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from core import audit, regions
@@ -323,9 +324,24 @@ def save_values(user, county: DemoCounty, period_text, raw_values: dict, today: 
             errors.append(error)
     if errors:
         raise validation.FieldErrors(errors)
-    changed = sum(1 for c, v in parsed.items() if _set_value(county, indicators[c], period, v, user, "manual"))
-    db.session.commit()
-    return changed
+    cells = [(county, indicators[c], period, v) for c, v in parsed.items()]
+    return sum(1 for outcome in _write_cells(cells, user, "manual") if outcome)
+
+
+def _write_cells(cells, user, source: str) -> list[str | None]:
+    """Writes and commits the cells. Two writers adding the same new cell at once (PostgreSQL lets both read
+    "no row") make one commit fail on the unique key: that one rolls back and runs again, now updating."""
+    for attempt in (1, 2):
+        try:
+            outcomes = [_set_value(county, indicator, period, value, user, source)
+                        for county, indicator, period, value in cells]
+            db.session.commit()
+            return outcomes
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return []
 
 
 def _indicator_by_text(text, indicators: dict) -> Indicator:
@@ -363,14 +379,6 @@ def import_values(user, rows: list[tuple[int, dict]], today: date | None = None)
             errors.append(RowError(number, error.field, error.message))
     if errors or not parsed:
         raise ImportFailed(errors or [RowError(1, "file", _("The file has no data rows."))])
-    result = ImportResult()
-    for county, indicator, period, value in parsed:
-        outcome = _set_value(county, indicator, period, value, user, "import")
-        if outcome == "created":
-            result.created += 1
-        elif outcome == "updated":
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    db.session.commit()
-    return result
+    outcomes = _write_cells(parsed, user, "import")
+    return ImportResult(created=outcomes.count("created"), updated=outcomes.count("updated"),
+                        unchanged=outcomes.count(None))
