@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import deals
+from counties_helpers import deals
 from helpers import login
 
 from core.db import db

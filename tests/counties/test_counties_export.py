@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from conftest import deals
+from counties_helpers import deals
 from helpers import login
 
 from core.db import db
