@@ -138,7 +138,9 @@ class Suggestion(db.Model):
     demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"), nullable=False)
     score: Mapped[float] = mapped_column(sa.Float, nullable=False, default=0.0)
     reasons: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)
-    allocated_kg: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 3))
+    # What matching.allocate assigned: kilograms, or a count unit (箱, 头...) when no weight is known.
+    allocated_quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 3))
+    allocated_unit: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.String(8), default="auto", nullable=False)  # auto | manual
     removed: Mapped[bool] = mapped_column(default=False, nullable=False)
 
