@@ -1,6 +1,7 @@
 """HarvestLink application factory."""
 import importlib
 import logging
+import os
 
 from flask import Flask
 
@@ -16,7 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         "harvestlink",
         root_path=str(REPO_ROOT),
-        instance_path=str(REPO_ROOT / "instance"),
+        # HARVESTLINK_INSTANCE moves the instance folder (SQLite file, secret, uploads), e.g. for tests.
+        instance_path=os.environ.get("HARVESTLINK_INSTANCE") or str(REPO_ROOT / "instance"),
         template_folder="templates",
         static_folder="static",
     )
@@ -56,7 +58,7 @@ def _import_models() -> None:
         try:
             importlib.import_module(f"{package}.models")
         except ModuleNotFoundError as error:
-            if error.name != f"{package}.models":
+            if error.name not in (package, f"{package}.models"):
                 raise
 
 
@@ -65,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
         try:
             views = importlib.import_module(f"{package}.views")
         except ModuleNotFoundError as error:
-            if error.name != f"{package}.views":
+            if error.name not in (package, f"{package}.views"):
                 raise
             continue
         for blueprint in getattr(views, "blueprints", [views.bp]):
