@@ -160,3 +160,57 @@ def product_id_for_code(code: str | None) -> int | None:
     except ImportError:
         return None
     return db.session.scalar(sa.select(Product.id).where(Product.code == code))
+
+
+def members_of(org: BuyerOrg) -> list:
+    from accounts.models import User
+
+    return list(db.session.scalars(sa.select(User).join(BuyerMember, BuyerMember.user_id == User.id)
+                                   .where(BuyerMember.buyer_id == org.id).order_by(User.id)))
+
+
+def listings_by_id(ids: list[int]) -> dict:
+    """Listings (produce) by id for showing stored matches; empty when produce is absent."""
+    if not ids:
+        return {}
+    try:
+        from produce.models import Listing
+    except ImportError:
+        return {}
+    return {x.id: x for x in db.session.scalars(sa.select(Listing).where(Listing.id.in_(ids)))}
+
+
+def search_listings(params: dict, page: int = 1, per_page: int = 20):
+    """The public produce search (produce.queries.search_listings) with the supplier-search filters."""
+    try:
+        from produce import queries as produce_queries
+    except ImportError:
+        return None
+    filters = {key: params[key] for key in ("product", "province_code", "county_code", "certification",
+                                            "verified") if params.get(key)}
+    return produce_queries.search_listings(q=params.get("q") or None, filters=filters, page=page,
+                                           per_page=per_page)
+
+
+def search_producers(params: dict, page: int = 1, per_page: int = 20):
+    """Producers by product (of their active listings), region, certification and verified status."""
+    try:
+        from produce.models import Listing, ProducerCertification, ProducerProfile
+    except ImportError:
+        return None
+    stmt = sa.select(ProducerProfile)
+    words = (params.get("product") or params.get("q") or "").strip()
+    if words:
+        with_product = sa.select(Listing.producer_id).where(
+            Listing.status == "active", sa.or_(Listing.product_name.contains(words), Listing.variety.contains(words)))
+        stmt = stmt.where(sa.or_(ProducerProfile.id.in_(with_product), ProducerProfile.name.contains(words)))
+    region = params.get("county_code") or params.get("province_code")
+    if region and regions.get(region):
+        stmt = stmt.where(ProducerProfile.county_code.in_(sorted(regions.codes_within(region))))
+    if params.get("certification"):
+        stmt = stmt.where(ProducerProfile.id.in_(sa.select(ProducerCertification.producer_id).where(
+            ProducerCertification.kind == params["certification"])))
+    if params.get("verified"):
+        stmt = stmt.where(ProducerProfile.verified_at.is_not(None))
+    return db.paginate(stmt.order_by(ProducerProfile.verified_at.is_(None), ProducerProfile.name),
+                       page=page, per_page=per_page, error_out=False)

@@ -177,8 +177,11 @@ def org_history(buyer_id: int):
     org = get_org_or_404(buyer_id)
     if not queries.can_see_private(current_user, org):
         abort(403)
-    return render_template("buyers/org_history.html", org=org, entries=audit.history("buyer", org.id),
-                           action=forms.ActionForm())
+    from buyers import merge
+
+    return render_template("buyers/org_history.html", org=org, entries=merge.history_entries(org),
+                           action=forms.ActionForm(), can_manage=queries.can_manage_org(current_user, org),
+                           can_undo=merge.can_undo)
 
 
 # ---------------------------------------------------------------- demands
