@@ -142,6 +142,8 @@ def get(job_id: int) -> Job | None:
 def wait(job_id: int, timeout: float = 60) -> Job | None:
     """Waits for an in-process job's thread (tests and the CLI); returns the fresh row."""
     thread = _threads.pop(job_id, None)
+    # End our own transaction first: on SQLite it may hold the write lock the job needs.
+    db.session.commit()
     if thread is not None:
         thread.join(timeout)
     db.session.expire_all()

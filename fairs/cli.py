@@ -3,13 +3,13 @@ from datetime import timedelta
 
 import click
 import sqlalchemy as sa
-from flask import url_for
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core.db import db, utcnow
 from core.notifications import notify
+from fairs.errors import link
 from fairs.models import Meeting
 
 fairs_cli = AppGroup("fairs", help="Matchmaking fairs.")
@@ -27,7 +27,7 @@ def send_reminders(hours: float = 24.0) -> int:
                 message = _("Reminder: your meeting at %(fair)s starts at %(time)s (UTC).", fair=meeting.fair.title,
                             time=meeting.slot_start.strftime("%Y-%m-%d %H:%M"))
             sent += notify(reg.user_id, "meeting_reminder", message,
-                           link=url_for("fairs.meeting_detail", meeting_id=meeting.id),
+                           link=link("fairs.meeting_detail", meeting_id=meeting.id),
                            dedupe_key=f"meeting-reminder:{meeting.id}")
     db.session.commit()
     return sent
@@ -37,10 +37,7 @@ def send_reminders(hours: float = 24.0) -> int:
 @click.option("--hours", default=24.0, show_default=True, help="Remind of meetings starting within this time.")
 def remind_command(hours):
     """Send in-app reminders of coming meetings (idempotent)."""
-    from flask import current_app
-
-    with current_app.test_request_context("/", base_url=current_app.config.get("SERVER_URL", "http://localhost")):
-        click.echo(f"reminders sent: {send_reminders(hours)}")
+    click.echo(f"reminders sent: {send_reminders(hours)}")
 
 
 commands = [fairs_cli]

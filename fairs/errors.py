@@ -12,3 +12,13 @@ class FairError(Exception):
 
 class SlotTaken(FairError):
     """The slot was booked by someone else first (the database said so)."""
+
+
+def link(endpoint: str, **values) -> str:
+    """A relative URL for notifications, also outside a request (jobs, CLI, tests call the services)."""
+    from flask import current_app, has_request_context, url_for
+
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)

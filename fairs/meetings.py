@@ -8,7 +8,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -16,7 +15,7 @@ from core import audit
 from core.db import db
 from core.notifications import notify
 from fairs.access import can_organise, party_registration, registration_of
-from fairs.errors import FairError, SlotTaken
+from fairs.errors import FairError, SlotTaken, link
 from fairs.models import Fair, Meeting, MeetingSeat, Registration, Suggestion
 from fairs.scheduler import Busy, FairGrid, schedule
 from fairs.services import fair_days
@@ -97,7 +96,7 @@ def request_meeting(user, fair: Fair, counterpart_reg_id: int, slots, note: str 
     audit.record("meeting.request", "meeting", meeting.id, after={"slots": meeting.proposed_slots}, actor=user)
     notify(other.user_id, "meeting_request", _("%(name)s asks for a meeting at %(fair)s.",
                                                 name=user.display_name or user.email, fair=fair.title),
-           link=url_for("fairs.meeting_detail", meeting_id=meeting.id))
+           link=link("fairs.meeting_detail", meeting_id=meeting.id))
     db.session.commit()
     return meeting
 
@@ -146,18 +145,18 @@ def respond(user, meeting: Meeting, action: str, slot=None, new_slots=None) -> M
         if current.status != "requested" or current.proposed_by_reg_id == mine.id:
             raise FairError(None, _("This meeting is not waiting for your answer."))
         other = current.buyer_reg if mine.id == current.producer_reg_id else current.producer_reg
-        link = url_for("fairs.meeting_detail", meeting_id=current.id)
+        page = link("fairs.meeting_detail", meeting_id=current.id)
         if action == "accept":
             chosen = parse_slot(current.fair, slot)
             if chosen.isoformat() not in current.proposed_slots:
                 raise FairError("slot", _("Choose one of the proposed slots."))
             _take_seats(current, current.fair, chosen)
             notify(other.user_id, "meeting_confirmed", _("Your meeting at %(fair)s is confirmed.",
-                                                         fair=current.fair.title), link=link)
+                                                         fair=current.fair.title), link=page)
         elif action == "decline":
             current.status = "declined"
             notify(other.user_id, "meeting_declined", _("A meeting request at %(fair)s was declined.",
-                                                        fair=current.fair.title), link=link)
+                                                        fair=current.fair.title), link=page)
         elif action == "counter":
             proposed = sorted({parse_slot(current.fair, s) for s in new_slots or []})
             if not 1 <= len(proposed) <= MAX_PROPOSALS:
@@ -165,7 +164,7 @@ def respond(user, meeting: Meeting, action: str, slot=None, new_slots=None) -> M
             current.proposed_slots = [s.isoformat() for s in proposed]
             current.proposed_by_reg_id = mine.id
             notify(other.user_id, "meeting_counter", _("New times were proposed for your meeting at %(fair)s.",
-                                                       fair=current.fair.title), link=link)
+                                                       fair=current.fair.title), link=page)
         else:
             raise FairError("action", _("Unknown answer."))
         audit.record(f"meeting.{action}", "meeting", current.id, after={"status": current.status}, actor=user)
@@ -208,7 +207,7 @@ def book(user, fair: Fair, counterpart_reg_id: int, slot) -> Meeting:
         audit.record("meeting.book", "meeting", meeting.id, after={"slot": chosen.isoformat()}, actor=user)
         notify(other.user_id, "meeting_confirmed", _("A meeting at %(fair)s was booked with you.",
                                                      fair=current_fair.title),
-               link=url_for("fairs.meeting_detail", meeting_id=meeting.id))
+               link=link("fairs.meeting_detail", meeting_id=meeting.id))
         db.session.commit()
         return meeting
 
@@ -227,7 +226,7 @@ def cancel(user, meeting: Meeting) -> Meeting:
         if reg.user_id != user.id:
             notify(reg.user_id, "meeting_cancelled", _("A meeting at %(fair)s was cancelled.",
                                                        fair=meeting.fair.title),
-                   link=url_for("fairs.meeting_detail", meeting_id=meeting.id))
+                   link=link("fairs.meeting_detail", meeting_id=meeting.id))
     db.session.commit()
     return meeting
 
@@ -298,8 +297,8 @@ def plan_timetable(fair: Fair):
                       sa.func.min(Suggestion.id))
             .where(Suggestion.fair_id == fair.id, Suggestion.removed.is_(False))
             .group_by(Suggestion.producer_reg_id, Suggestion.buyer_reg_id))
-    taken = set(db.session.execute(sa.select(Meeting.producer_reg_id, Meeting.buyer_reg_id).where(
-        Meeting.fair_id == fair.id, Meeting.status.in_((*ACTIVE, "held")))).tuples())
+    taken = {tuple(r) for r in db.session.execute(sa.select(Meeting.producer_reg_id, Meeting.buyer_reg_id).where(
+        Meeting.fair_id == fair.id, Meeting.status.in_((*ACTIVE, "held"))))}
     rows = [r for r in db.session.execute(best) if (r[0], r[1]) not in taken]
     rows.sort(key=lambda r: (-r[2], r[3]))
     grid = grid_of(fair)
@@ -316,8 +315,8 @@ def _notify_scheduled(fair: Fair, link_of: dict) -> None:
         counts[placed.a] += 1
         counts[placed.b] += 1
     users = dict(db.session.execute(sa.select(Registration.id, Registration.user_id)
-                                    .where(Registration.id.in_(list(counts)))).tuples()) if counts else {}
+                                    .where(Registration.id.in_(list(counts)))).all()) if counts else {}
     for reg_id, count in counts.items():
         notify(users[reg_id], "meetings_scheduled",
                _("%(n)d meetings were scheduled for you at %(fair)s.", n=count, fair=fair.title),
-               link=url_for("fairs.my_schedule"), dedupe_key=f"fair-scheduled:{fair.id}:{count}")
+               link=link("fairs.my_schedule"), dedupe_key=f"fair-scheduled:{fair.id}:{count}")

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import filetype
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -15,7 +15,7 @@ from core import audit
 from core.db import db, utcnow
 from core.notifications import notify
 from fairs.access import can_organise, can_view_meeting, party_registration
-from fairs.errors import FairError
+from fairs.errors import FairError, link
 from fairs.models import AGREEMENT_KINDS, Agreement, Meeting, MeetingMessage
 
 ALLOWED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
@@ -75,7 +75,7 @@ def post_message(user, meeting: Meeting, body: str, upload=None) -> MeetingMessa
         if reg.user_id != user.id:
             notify(reg.user_id, "meeting_message", _("New message about your meeting at %(fair)s.",
                                                      fair=meeting.fair.title),
-                   link=url_for("fairs.meeting_detail", meeting_id=meeting.id))
+                   link=link("fairs.meeting_detail", meeting_id=meeting.id))
     try:
         db.session.commit()
     except Exception:
@@ -144,7 +144,7 @@ def record_agreement(user, meeting: Meeting, data: dict) -> Agreement:
                  after={"kind": agreement.kind, "amount": str(agreement.amount)}, actor=user)
     other = meeting.buyer_reg if mine.id == meeting.producer_reg_id else meeting.producer_reg
     notify(other.user_id, "agreement_recorded", _("Please confirm the outcome recorded for your meeting."),
-           link=url_for("fairs.meeting_detail", meeting_id=meeting.id))
+           link=link("fairs.meeting_detail", meeting_id=meeting.id))
     db.session.commit()
     return agreement
 
@@ -161,7 +161,7 @@ def confirm_agreement(user, agreement: Agreement) -> Agreement:
     if fair.organiser_id:
         notify(fair.organiser_id, "agreement_confirmed", _("An outcome at %(fair)s awaits verification.",
                                                            fair=fair.title),
-               link=url_for("fairs.meeting_detail", meeting_id=agreement.meeting_id))
+               link=link("fairs.meeting_detail", meeting_id=agreement.meeting_id))
     db.session.commit()
     return agreement
 

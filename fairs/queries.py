@@ -60,7 +60,7 @@ def participant_rows(fair_id: int) -> list[dict]:
         sa.select(Registration.id, sa.func.coalesce(ProducerProfile.county_code, BuyerOrg.county_code))
         .outerjoin(ProducerProfile, ProducerProfile.id == Registration.producer_id)
         .outerjoin(BuyerOrg, BuyerOrg.id == Registration.buyer_id)
-        .where(Registration.fair_id == fair_id)).tuples())
+        .where(Registration.fair_id == fair_id)).all())
     items = defaultdict(list)
     for reg_id, listing_name, demand_name in db.session.execute(
             sa.select(RegistrationItem.registration_id, Listing.product_name, Demand.product_name)

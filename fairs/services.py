@@ -5,14 +5,13 @@ from datetime import date, time
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from core import audit, regions
 from core.db import db, utcnow
 from core.notifications import notify
 from fairs.access import can_organise, registration_of
-from fairs.errors import FairError
+from fairs.errors import FairError, link
 from fairs.models import TRANSITIONS, Fair, Invitation, Registration, RegistrationItem
 
 LINK_PLACEHOLDERS = {"fair_id", "meeting_id"}
@@ -197,7 +196,7 @@ def decide(user, reg: Registration, approve: bool, reason: str = "") -> Registra
                  after={"status": reg.status, "reason": reg.reason}, actor=user)
     message = (_("Your registration for %(fair)s was approved.", fair=fair.title) if approve else
                _("Your registration for %(fair)s was rejected: %(reason)s", fair=fair.title, reason=reg.reason))
-    notify(reg.user_id, "fair_registration", message, link=url_for("fairs.detail", fair_id=fair.id))
+    notify(reg.user_id, "fair_registration", message, link=link("fairs.detail", fair_id=fair.id))
     db.session.commit()
     return reg
 
@@ -232,7 +231,7 @@ def invite_buyers(user, fair: Fair, product: str, region_code: str | None) -> in
         db.session.add(Invitation(fair_id=fair.id, buyer_id=org.id, invited_by_id=user.id))
         for member_user_id in db.session.scalars(sa.select(BuyerMember.user_id).where(BuyerMember.buyer_id == org.id)):
             notify(member_user_id, "fair_invitation", _("You are invited to the fair %(fair)s.", fair=fair.title),
-                   link=url_for("fairs.detail", fair_id=fair.id), dedupe_key=f"fair-invite:{fair.id}")
+                   link=link("fairs.detail", fair_id=fair.id), dedupe_key=f"fair-invite:{fair.id}")
         invited += 1
     audit.record("fair.invite", "fair", fair.id, after={"product": product, "region": scope, "invited": invited},
                  actor=user)

@@ -3,7 +3,7 @@ edits (remove, add) and publication to the participants."""
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import url_for
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 import matching
@@ -11,7 +11,7 @@ from core import audit, jobs
 from core.db import db, utcnow
 from core.notifications import notify
 from fairs.access import can_organise
-from fairs.errors import FairError
+from fairs.errors import FairError, link
 from fairs.models import Fair, Registration, RegistrationItem, Suggestion
 
 JOB_KIND = "fairs.suggestions:run_suggestions_job"
@@ -57,17 +57,22 @@ def approved_records(fair_id: int) -> tuple[dict, dict]:
     items = db.session.execute(approved).all()
     listing_ids = {i.listing_id: reg for i, reg in items if i.listing_id}
     demand_ids = {i.demand_id: reg for i, reg in items if i.demand_id}
-    listings = db.session.scalars(sa.select(Listing).where(Listing.id.in_(listing_ids),
-                                                           Listing.status == "active")).all()
+    listings = db.session.scalars(sa.select(Listing).where(Listing.id.in_(listing_ids), Listing.status == "active")
+                                  .options(selectinload(Listing.product))).all()
     demands = db.session.scalars(sa.select(Demand).where(Demand.id.in_(demand_ids), Demand.status == "open")).all()
     return ({x.id: (listing_ids[x.id], listing_record(x)) for x in listings},
             {x.id: (demand_ids[x.id], demand_record(x)) for x in demands})
 
 
+def _plain(record: dict) -> dict:
+    """Decimals become floats for the matching library (it computes in floats; the app stores Decimals)."""
+    return {key: (float(value) if isinstance(value, Decimal) else value) for key, value in record.items()}
+
+
 def compute(listings: dict, demands: dict, weights: dict, progress=lambda pct, msg=None: None) -> list[dict]:
     """Pure part: ranked pairs (top per demand) plus every allocated pair, with score, reasons, quantity."""
-    listing_objs = [matching.Listing.from_dict(rec) for _reg, rec in listings.values()]
-    demand_objs = [matching.Demand.from_dict(rec) for _reg, rec in demands.values()]
+    listing_objs = [matching.Listing.from_dict(_plain(rec)) for _reg, rec in listings.values()]
+    demand_objs = [matching.Demand.from_dict(_plain(rec)) for _reg, rec in demands.values()]
     progress(30, "ranking")
     ranked = matching.rank(demand_objs, listing_objs, top=TOP_PER_DEMAND, weights=weights)
     progress(60, "allocating")
@@ -104,8 +109,8 @@ def run_suggestions_job(job_id: int, params: dict, progress) -> dict:
 def save_pairs(fair_id: int, pairs: list[dict]) -> None:
     """Replaces the automatic pairs of an unpublished fair (manual additions stay)."""
     db.session.execute(sa.delete(Suggestion).where(Suggestion.fair_id == fair_id, Suggestion.source == "auto"))
-    manual = set(db.session.execute(sa.select(Suggestion.listing_id, Suggestion.demand_id)
-                                    .where(Suggestion.fair_id == fair_id)).tuples())
+    manual = {tuple(r) for r in db.session.execute(sa.select(Suggestion.listing_id, Suggestion.demand_id)
+                                                   .where(Suggestion.fair_id == fair_id))}
     rows = [{"fair_id": fair_id, "listing_id": p["listing_id"], "demand_id": p["demand_id"],
              "producer_reg_id": p["producer_reg_id"], "buyer_reg_id": p["buyer_reg_id"],
              "score": float(p["score"]), "reasons": p["reasons"], "source": "auto", "removed": False,
@@ -147,8 +152,8 @@ def add_pair(user, fair: Fair, listing_id: int, demand_id: int) -> Suggestion:
         existing.removed = False
         db.session.commit()
         return existing
-    explained = matching.explain(matching.Demand.from_dict(demands[demand_id][1]),
-                                 matching.Listing.from_dict(listings[listing_id][1]), weights=weights_for(fair))
+    explained = matching.explain(matching.Demand.from_dict(_plain(demands[demand_id][1])),
+                                 matching.Listing.from_dict(_plain(listings[listing_id][1])), weights=weights_for(fair))
     reasons = dict(explained["reasons"], violations=explained["violations"])
     suggestion = Suggestion(fair_id=fair.id, listing_id=listing_id, demand_id=demand_id,
                             producer_reg_id=listings[listing_id][0], buyer_reg_id=demands[demand_id][0],
@@ -174,7 +179,7 @@ def publish(user, fair: Fair) -> int:
     users = db.session.scalars(sa.select(Registration.user_id).where(Registration.id.in_(reg_ids)))
     for user_id in set(users):
         notify(user_id, "fair_suggestions", _("Suggested partners for %(fair)s are ready.", fair=fair.title),
-               link=url_for("fairs.detail", fair_id=fair.id), dedupe_key=f"fair-suggestions:{fair.id}")
+               link=link("fairs.detail", fair_id=fair.id), dedupe_key=f"fair-suggestions:{fair.id}")
     audit.record("fair.suggestions_published", "fair", fair.id, after={"pairs": len(rows)}, actor=user)
     db.session.commit()
     return len(rows)
