@@ -3,8 +3,8 @@ edits (remove, add) and publication to the participants."""
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 import matching
 from core import audit, jobs
