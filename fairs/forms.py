@@ -108,7 +108,8 @@ class SlotsForm(PrefixedForm):
 
 
 class BookForm(PrefixedForm):
-    slot = SelectField(_l("Slot"), validators=[DataRequired()])
+    # The service and the database judge the slot (it may have gone since the page was drawn).
+    slot = SelectField(_l("Slot"), validators=[DataRequired()], validate_choice=False)
 
 
 class AnswerForm(FlaskForm):
