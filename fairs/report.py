@@ -28,6 +28,9 @@ def _sheet(workbook, title, header, rows, first=False):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([safe(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 1.6))
