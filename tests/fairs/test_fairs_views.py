@@ -1,5 +1,6 @@
 """The fairs pages through the web client: flows, permissions (403/404), uploads, exports."""
 import io
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -241,3 +242,25 @@ def test_reminders_are_sent_once(app, runner, held, make_buyer):
     second = runner.invoke(args=["fairs", "remind"])
     assert "reminders sent: 0" in second.output
     assert count(Notification, Notification.kind == "meeting_reminder") == 2
+
+
+def test_buyer_creates_a_demand_on_the_spot_and_registers_with_it(client, make_fair, make_buyer):
+    from buyers.models import Demand
+
+    fair, _official = make_fair()
+    user, org, _demands = make_buyer(products=())
+    login(client, user)
+    bad = client.post(f"/fairs/{fair.id}/register/demand", data={"nd-product_name": "脐橙", "nd-quantity_min": "x"})
+    assert bad.status_code == 302 and count(Demand) == 0
+    response = client.post(f"/fairs/{fair.id}/register/demand", data={
+        "nd-product_name": "赣南脐橙", "nd-quantity_min": "1000", "nd-quantity_max": "5000", "nd-unit": "公斤",
+        "nd-price_max": "7.5", "nd-price_unit": "元/公斤", "nd-needed_from": date.today().isoformat(),
+        "nd-needed_to": (date.today() + timedelta(days=30)).isoformat()})
+    demand = db.session.scalars(db.select(Demand)).one()
+    assert demand.buyer_id == org.id and demand.status == "open"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    ticked = re.findall(r'<input[^>]*name="demand_ids"[^>]*>', page)
+    assert [t for t in ticked if "checked" in t and f'value="{demand.id}"' in t], ticked
+    client.post(f"/fairs/{fair.id}/register", data={"demand_ids": [demand.id]})
+    reg = db.session.scalars(db.select(Registration)).one()
+    assert [i.demand_id for i in reg.items] == [demand.id]
