@@ -10,8 +10,16 @@ from core.db import db
 from fairs import queries, services, suggestions
 from fairs.access import can_organise, can_see_fair, registration_of
 from fairs.errors import FairError
-from fairs.forms import (ActionForm, AddPairForm, DecisionForm, FairForm, InviteForm, QuickDemandForm,
-                         RegistrationForm, TransitionForm)
+from fairs.forms import (
+    ActionForm,
+    AddPairForm,
+    DecisionForm,
+    FairForm,
+    InviteForm,
+    QuickDemandForm,
+    RegistrationForm,
+    TransitionForm,
+)
 from fairs.models import TRANSITIONS, Fair, Registration, Suggestion
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
