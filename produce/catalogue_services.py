@@ -94,7 +94,8 @@ def load_catalogue(path: str | Path | None = None) -> dict:
                 db.session.add(ProductAlias(product_id=product.id, alias=alias, kind="synonym"))
                 aliases.add((product.id, alias))
                 added_aliases += 1
-    bump_version()
+    if added_products or added_aliases or db.session.get(CatalogueVersion, 1) is None:
+        bump_version()
     db.session.commit()
     forget_cached()
     return {"products": added_products, "aliases": added_aliases, "total": len(products)}
