@@ -22,3 +22,13 @@ def demand_form(**overrides) -> dict:
 def code_for(seed: int, region: str = "360702") -> str:
     """A valid credit code (check digit computed) for tests and demo data."""
     return credit_code.complete(f"91{region}MA{seed:07d}"[:17])
+
+
+def listing_form(**overrides) -> dict:
+    today = date.today()
+    data = {"product": "赣南脐橙", "variety": "纽荷尔", "spec": "80mm以上", "quantity": "30000", "unit": "斤",
+            "price": "3.00", "price_unit": "元/斤", "min_order": "500", "available_from": today.isoformat(),
+            "available_to": (today + timedelta(days=90)).isoformat(), "county_code": "360732",
+            "certifications": ["green_food"], "description": "果园直供", "status": "active"}
+    data.update(overrides)
+    return data

@@ -29,3 +29,49 @@ def make_org(admin):
 @pytest.fixture
 def demand_data():
     return demand_form
+
+
+@pytest.fixture
+def catalogue(app):
+    from produce.catalogue import get_catalogue
+    from produce.catalogue_services import load_catalogue
+
+    load_catalogue()
+    return get_catalogue()
+
+
+@pytest.fixture
+def make_producer(make_user):
+    """make_producer(county='360732', certs=('green_food',), verified=False) -> (user, profile)."""
+    from datetime import date, timedelta
+
+    from core.db import db, utcnow
+    from produce.models import ProducerCertification, ProducerMember, ProducerProfile
+
+    def _make(county="360732", certs=("green_food",), name=None, verified=False):
+        user = make_user("producer", producer_kind="cooperative")
+        profile = ProducerProfile(kind="cooperative", name=name or f"兴国县富民脐橙专业合作社{user.id}",
+                                  county_code=county, verified_at=utcnow() if verified else None)
+        db.session.add(profile)
+        db.session.flush()
+        db.session.add(ProducerMember(producer_id=profile.id, user_id=user.id, role="owner"))
+        for kind in certs:
+            db.session.add(ProducerCertification(producer_id=profile.id, kind=kind, number=f"LB-{kind}",
+                                                 expires_on=date.today() + timedelta(days=365)))
+        db.session.commit()
+        return user, profile
+
+    return _make
+
+
+@pytest.fixture
+def make_listing(catalogue):
+    """make_listing(user, **overrides) -> a listing created through produce's service (sends listing_saved)."""
+    from buyers_helpers import listing_form
+
+    from produce.services import create_listing
+
+    def _make(user, **overrides):
+        return create_listing(user, listing_form(**overrides))
+
+    return _make

@@ -137,7 +137,6 @@ def test_buyer_without_org_is_sent_to_set_up(client, login_as, demand_data):
 
 def test_demand_record_uses_the_matching_vocabulary(buyer_with_org, demand_data):
     import matching
-
     from buyers.queries import demand_record
 
     user, _org = buyer_with_org

@@ -132,7 +132,7 @@ def test_official_edits_a_buyer_and_stale_version_gets_409(client, login_as, mak
     data = {**ORG_FORM, "county_code": "360702", "name": "赣州新名字公司", "version": str(org.version)}
     assert client.post(f"/buyers/orgs/{org.id}/edit", data=data).status_code == 302
     stale = client.post(f"/buyers/orgs/{org.id}/edit", data={**data, "name": "又一个名字"})
-    assert stale.status_code == 409 and "重新" in stale.get_data(as_text=True) or stale.status_code == 409
+    assert (stale.status_code == 409 and "重新" in stale.get_data(as_text=True)) or stale.status_code == 409
     db.session.refresh(org)
     assert org.name == "赣州新名字公司"
 
