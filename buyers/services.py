@@ -375,11 +375,13 @@ def _check_demand(clean: dict) -> None:
 
 
 def _apply_demand(demand: Demand, clean: dict) -> None:
+    resolved = engine.resolve_product(clean["product_name"])
+    # looked up before any attribute changes: an autoflush in between would write (and version) twice
+    product_id = queries.product_id_for_code(resolved[0] if resolved else None)
     for key, value in clean.items():
         setattr(demand, key, value)
-    resolved = engine.resolve_product(demand.product_name)
     demand.product_code = resolved[0] if resolved else None
-    demand.product_id = queries.product_id_for_code(demand.product_code)
+    demand.product_id = product_id
     demand.quantity_min_kg = engine.to_kg(demand.quantity_min, demand.unit)
     demand.quantity_max_kg = engine.to_kg(demand.quantity_max, demand.unit)
     demand.price_max_per_kg = (None if demand.price_max is None
