@@ -1,4 +1,6 @@
 """Reads: the organisation a user acts for, who may see what, demand records in the matching vocabulary."""
+import json
+
 import sqlalchemy as sa
 
 from accounts.permissions import can_administer_region
@@ -83,8 +85,11 @@ def admin_search(user, q=None, type_=None, region=None, verified=None, active=No
     if active is not None:
         stmt = stmt.where(BuyerOrg.active.is_(active))
     if product:
-        # products_of_interest is a small JSON list; a text match is portable across SQLite and PostgreSQL.
-        stmt = stmt.where(sa.cast(BuyerOrg.products_of_interest, sa.String).contains(product.strip()))
+        # products_of_interest is a small JSON list; a text match is portable across SQLite and PostgreSQL
+        # (the JSON text may hold the characters or their \u escapes).
+        as_text = sa.cast(BuyerOrg.products_of_interest, sa.String)
+        word = product.strip()
+        stmt = stmt.where(sa.or_(as_text.contains(word), as_text.contains(json.dumps(word)[1:-1])))
     return stmt.order_by(BuyerOrg.name, BuyerOrg.id)
 
 

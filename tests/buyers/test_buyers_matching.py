@@ -134,3 +134,12 @@ def test_saved_search_needs_words_and_belongs_to_its_owner(client, buyer, make_u
     login(client, stranger)
     assert client.post(f"/buyers/saved-searches/{search.id}/delete").status_code == 404
     assert db.session.get(SavedSearch, search.id) is not None
+
+
+def test_why_not_does_not_reveal_a_draft_listing(client, buyer, make_producer, make_listing):
+    demand = services.create_demand(buyer, demand_form())
+    producer, _ = make_producer()
+    draft = make_listing(producer, status="draft", variety="秘密品种")
+    login(client, buyer)
+    body = client.get(f"/buyers/demands/{demand.id}/why-not?listing_id={draft.id}").get_data(as_text=True)
+    assert "秘密品种" not in body and "没有此编号" in body

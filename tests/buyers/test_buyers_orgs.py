@@ -155,3 +155,17 @@ def test_anonymous_and_wrong_roles(client, login_as, make_org):
     login_as("producer")
     assert client.get("/buyers/admin").status_code == 403
     assert client.get("/buyers/demands").status_code == 403
+
+
+def test_admin_filters(client, login_as, make_org):
+    make_org("赣州超市", county_code="360702", type="supermarket", products_of_interest="脐橙, 蜜柚")
+    make_org("九江市场", county_code="360402", products_of_interest="大米")
+    login_as("official", region_code="360000")
+    by_product = client.get("/buyers/admin?product=脐橙").get_data(as_text=True)
+    assert "赣州超市" in by_product and "九江市场" not in by_product
+    by_region = client.get("/buyers/admin?region=360400").get_data(as_text=True)
+    assert "九江市场" in by_region and "赣州超市" not in by_region
+    by_type = client.get("/buyers/admin?type=supermarket").get_data(as_text=True)
+    assert "赣州超市" in by_type and "九江市场" not in by_type
+    unverified = client.get("/buyers/admin?verified=yes").get_data(as_text=True)
+    assert "赣州超市" not in unverified
