@@ -79,17 +79,18 @@ def seed_existing(db, rng, places, n):
 
     records = [make_company(rng, places, i) for i in range(n)]
     seen, rows = set(), []
-    for r in records:
+    for buyer_id, r in enumerate(records, start=1):
         if r["credit_code"] in seen:
             r["credit_code"] = ""
         seen.add(r["credit_code"])
-        rows.append({"name": r["name"], "name_norm": r["name"], "type": "distributor",
+        rows.append({"id": buyer_id, "name": r["name"], "name_norm": r["name"], "type": "distributor",
                      "credit_code": r["credit_code"] or None, "county_code": r["county_code"],
                      "province_code": regions.province_code(r["county_code"]), "address": r["address"],
                      "products_of_interest": [], "preferred_origin_codes": [], "delivery_region_codes": [],
                      "source": "bench", "active": True, "version": 1})
-    ids = list(db.session.scalars(sa.insert(BuyerOrg).returning(BuyerOrg.id, sort_by_parameter_order=True), rows))
-    db.session.execute(sa.insert(BuyerContact), [{"buyer_id": i, "name": r["contact"], "phone": r["phone"], "role": "",
+    db.session.execute(sa.insert(BuyerOrg.__table__), rows)
+    ids = [row["id"] for row in rows]
+    db.session.execute(sa.insert(BuyerContact.__table__), [{"buyer_id": i, "name": r["contact"], "phone": r["phone"], "role": "",
                                                  "email": "", "private": False} for i, r in zip(ids, records,
                                                                                                 strict=True)])
     db.session.commit()
