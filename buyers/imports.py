@@ -152,9 +152,9 @@ def summarise(rows: list[dict], errors: list) -> dict:
     return counts
 
 
-def load(user, token: str) -> tuple[BuyerImport, dict] | None:
-    """The staged import, only for the official who uploaded it."""
-    record = db.session.get(BuyerImport, token) if token and len(token) <= 43 else None
+def load(user, token: str, lock: bool = False) -> tuple[BuyerImport, dict] | None:
+    """The staged import, only for the official who uploaded it (lock: row lock against a double commit)."""
+    record = db.session.get(BuyerImport, token, with_for_update=lock or None) if token and len(token) <= 43 else None
     if record is None or record.user_id != user.id or not staged_path(token).exists():
         return None
     return record, json.loads(staged_path(token).read_text(encoding="utf-8"))
@@ -246,7 +246,7 @@ def _insert(payload: dict, token: str) -> int:
 
 def commit(user, token: str) -> dict:
     """Creates every row chosen as new in one transaction; any problem -> nothing is written."""
-    found = load(user, token)
+    found = load(user, token, lock=True)
     if found is None:
         raise services.PermissionDenied()
     record, payload = found
