@@ -228,3 +228,11 @@ def test_too_many_rows(client, login_as, monkeypatch):
 def test_only_staff_may_import(client, login_as):
     login_as("buyer")
     assert upload(client, csv_file("某公司,经销商,,360111,,,,,,,,")).status_code == 403
+
+
+def test_an_import_commits_once(client, login_as):
+    login_as("official", region_code="360000")
+    token = staged(client, csv_file("南昌果蔬配送有限公司,经销商,,360111,,,,,,,,"))
+    client.post(f"/buyers/admin/import/{token}/commit")
+    again = client.post(f"/buyers/admin/import/{token}/commit", follow_redirects=True)
+    assert "已提交" in again.get_data(as_text=True) and count_orgs() == 1
