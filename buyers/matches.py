@@ -85,16 +85,12 @@ def refresh_listing(listing_id: int) -> list[tuple[int, float]]:
 
 
 def _candidate_listings(models, demand: Demand) -> list:
-    Listing, Product = models.Listing, models.Product
-    stmt = sa.select(Listing).where(Listing.status == "active")
-    codes = _category_codes(demand.product_name)
-    if codes:
-        in_category = sa.select(Product.id).where(Product.code.in_(codes))
-        stmt = stmt.where(sa.or_(Listing.product_id.in_(in_category),
-                                 sa.and_(Listing.product_id.is_(None),
-                                         Listing.product_name.contains(demand.product_name[:20]))))
-    else:
-        stmt = stmt.where(Listing.product_name.contains(demand.product_name[:20]))
+    """Active listings of the demand's catalogue category (or with a similar name when unresolved)."""
+    Listing = models.Listing
+    resolved = engine.resolve_product(demand.product_name)
+    by_name = Listing.product_name.contains(demand.product_name[:20])
+    stmt = sa.select(Listing).where(Listing.status == "active",
+                                    sa.or_(Listing.category_code == resolved[1], by_name) if resolved else by_name)
     return list(db.session.scalars(stmt.order_by(Listing.id.desc()).limit(MAX_CANDIDATE_LISTINGS)))
 
 
@@ -115,11 +111,13 @@ def refresh_demand(demand_id: int) -> int:
     return len(pairs)
 
 
-def explain_pair(demand: Demand, listing_id: int) -> dict | None:
-    """matching.explain for one demand and one listing that the public may see; None if there is none."""
+def explain_pair(demand: Demand, listing_id: int, viewer) -> dict | None:
+    """matching.explain for one demand and one listing the viewer may see (produce's rule); else None."""
     found = _produce()
     listing = db.session.get(found[0].Listing, listing_id) if found else None
-    if listing is None or listing.status not in ("active", "paused", "sold_out", "expired"):
+    from produce.permissions import can_view_listing
+
+    if listing is None or not can_view_listing(viewer, listing):
         return None
     result = engine.explain(queries.demand_record(demand), found[1].listing_record(listing))
     return {**result, "listing": listing}

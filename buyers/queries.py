@@ -1,4 +1,6 @@
 """Reads: the organisation a user acts for, who may see what, demand records in the matching vocabulary."""
+import json
+
 import sqlalchemy as sa
 
 from accounts.permissions import can_administer_region
@@ -83,8 +85,11 @@ def admin_search(user, q=None, type_=None, region=None, verified=None, active=No
     if active is not None:
         stmt = stmt.where(BuyerOrg.active.is_(active))
     if product:
-        # products_of_interest is a small JSON list; a text match is portable across SQLite and PostgreSQL.
-        stmt = stmt.where(sa.cast(BuyerOrg.products_of_interest, sa.String).contains(product.strip()))
+        # products_of_interest is a small JSON list; a text match is portable across SQLite and PostgreSQL
+        # (the JSON text may hold the characters or their \u escapes).
+        as_text = sa.cast(BuyerOrg.products_of_interest, sa.String)
+        word = product.strip()
+        stmt = stmt.where(sa.or_(as_text.contains(word), as_text.contains(json.dumps(word)[1:-1])))
     return stmt.order_by(BuyerOrg.name, BuyerOrg.id)
 
 
@@ -186,10 +191,10 @@ def search_listings(params: dict, page: int = 1, per_page: int = 20):
         from produce import queries as produce_queries
     except ImportError:
         return None
-    filters = {key: params[key] for key in ("product", "province_code", "county_code", "certification",
-                                            "verified") if params.get(key)}
-    return produce_queries.search_listings(q=params.get("q") or None, filters=filters, page=page,
-                                           per_page=per_page)
+    filters = {"region": params.get("county_code") or params.get("province_code") or None,
+               "certification": params.get("certification") or None}
+    words = " ".join(w for w in (params.get("product"), params.get("q")) if w)
+    return produce_queries.search_listings(q=words or None, filters=filters, page=page, per_page=per_page)
 
 
 def search_producers(params: dict, page: int = 1, per_page: int = 20):

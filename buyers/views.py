@@ -226,9 +226,11 @@ def demand_new():
 @login_required
 def demand_detail(demand_id: int):
     demand = get_demand_or_404(demand_id)
-    found = matches.matches_for_demand(demand.id, top=20)
-    return render_template("buyers/demand_detail.html", demand=demand, matches=found,
-                           listings=queries.listings_by_id([m["listing_id"] for m in found]),
+    listings = queries.listings_by_id([m["listing_id"] for m in matches.matches_for_demand(demand.id, top=20)])
+    # a listing expired in bulk (no signal) keeps its stored rows until its next save: show active ones only
+    found = [m for m in matches.matches_for_demand(demand.id, top=20)
+             if m["listing_id"] in listings and listings[m["listing_id"]].status == "active"]
+    return render_template("buyers/demand_detail.html", demand=demand, matches=found, listings=listings,
                            status_form=forms.StatusForm(status=demand.status, version=demand.version),
                            can_edit=queries.can_edit_demand(current_user, demand),
                            history=audit.history("demand", demand.id))
@@ -288,7 +290,7 @@ def demand_why_not(demand_id: int):
     listing_id = request.args.get("listing_id", type=int)
     explanation = None
     if listing_id is not None:
-        explanation = matches.explain_pair(demand, listing_id)
+        explanation = matches.explain_pair(demand, listing_id, current_user)
         if explanation is None:
             flash(_("No active listing has this number."), "error")
     return render_template("buyers/why_not.html", demand=demand, listing_id=listing_id, explanation=explanation)
