@@ -217,7 +217,7 @@ def test_report_totals_equal_the_sum_of_verified_deals(client, held):
     assert Decimal(stats["deal_amount"]) == verified_deals == Decimal("12800.75")
     assert Decimal(stats["intent_amount"]) == 0
     workbook = load_workbook(io.BytesIO(client.get(f"/fairs/{held['fair'].id}/report.xlsx").data))
-    assert workbook.sheetnames[:4] == ["汇总", "参会者", "洽谈", "意向协议和成交"] or len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 6  # summary, participants, meetings, agreements, by county, by product
     summary = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)}
     deal_cells = [v for k, v in summary.items() if "成交" in str(k) or "Deal" in str(k)]
     assert [Decimal(str(v)) for v in deal_cells] == [verified_deals]
