@@ -19,7 +19,8 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, time as dtime, timedelta
+from datetime import date, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def populate(db, n_producers: int, n_buyers: int, rng: random.Random) -> dict:
     profiles = list(db.session.execute(sa.select(ProducerProfile.id, ProducerProfile.county_code)
                                        .order_by(ProducerProfile.id)))
     db.session.execute(sa.insert(ProducerMember), [{"producer_id": p.id, "user_id": u, "role": "owner"}
-                                                   for p, u in zip(profiles, producer_users)])
+                                                   for p, u in zip(profiles, producer_users, strict=True)])
     listing_rows = []
     for p in profiles:
         for name in rng.choices(names, weights, k=per_producer):
@@ -94,7 +95,7 @@ def populate(db, n_producers: int, n_buyers: int, rng: random.Random) -> dict:
                                               "products_of_interest": [], "preferred_origin_codes": [],
                                               "delivery_region_codes": []} for i in range(n_buyers)])
     orgs = list(db.session.execute(sa.select(BuyerOrg.id, BuyerOrg.county_code).order_by(BuyerOrg.id)))
-    db.session.execute(sa.insert(BuyerMember), [{"buyer_id": o.id, "user_id": u} for o, u in zip(orgs, buyer_users)])
+    db.session.execute(sa.insert(BuyerMember), [{"buyer_id": o.id, "user_id": u} for o, u in zip(orgs, buyer_users, strict=True)])
     demand_rows = []
     for o in orgs:
         for name in rng.choices(names, weights, k=per_buyer):
@@ -116,9 +117,9 @@ def populate(db, n_producers: int, n_buyers: int, rng: random.Random) -> dict:
         "meeting_link_template": "https://meet.example.org/harvestlink-{fair_id}-{meeting_id}"})
     db.session.execute(sa.update(Fair).where(Fair.id == fair.id).values(status="registration_closed"))
     regs = [{"fair_id": fair.id, "user_id": u, "role": "producer", "producer_id": p.id, "status": "approved",
-             "reason": ""} for p, u in zip(profiles, producer_users)]
+             "reason": ""} for p, u in zip(profiles, producer_users, strict=True)]
     regs += [{"fair_id": fair.id, "user_id": u, "role": "buyer", "buyer_id": o.id, "status": "approved", "reason": ""}
-             for o, u in zip(orgs, buyer_users)]
+             for o, u in zip(orgs, buyer_users, strict=True)]
     db.session.execute(sa.insert(Registration), regs)
     reg_of_producer = dict(db.session.execute(sa.select(Registration.producer_id, Registration.id)
                                               .where(Registration.role == "producer")).all())
