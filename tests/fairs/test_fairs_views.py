@@ -264,3 +264,50 @@ def test_buyer_creates_a_demand_on_the_spot_and_registers_with_it(client, make_f
     client.post(f"/fairs/{fair.id}/register", data={"demand_ids": [demand.id]})
     reg = db.session.scalars(db.select(Registration)).one()
     assert [i.demand_id for i in reg.items] == [demand.id]
+
+
+def test_request_counter_accept_through_the_pages(client, approved_pair):
+    setup = approved_pair()
+    fair, slots = setup["fair"], [s.isoformat() for s in meetings.grid_of(setup["fair"]).slots()]
+    login(client, setup["buyer"])
+    four = client.post(f"/fairs/{fair.id}/meet/{setup['p_reg'].id}", data={"req-slots": slots[:4]})
+    assert four.status_code == 200 and count(Meeting) == 0  # at most three proposals
+    client.post(f"/fairs/{fair.id}/meet/{setup['p_reg'].id}", data={"req-slots": slots[:2], "req-note": "谈谈价格"})
+    meeting = db.session.scalars(db.select(Meeting)).one()
+    assert meeting.status == "requested" and len(meeting.proposed_slots) == 2
+    # The requester cannot answer their own proposal.
+    assert client.post(f"/fairs/meetings/{meeting.id}/answer",
+                       data={"action": "accept", "slot": slots[0]}).status_code == 409
+    login(client, setup["producer"])
+    page = client.get(f"/fairs/meetings/{meeting.id}").get_data(as_text=True)
+    assert "谈谈价格" in page and "accept-1" in page
+    client.post(f"/fairs/meetings/{meeting.id}/answer", data={"action": "counter", "req-slots": [slots[3]]})
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).proposed_slots == [slots[3]]
+    login(client, setup["buyer"])
+    client.post(f"/fairs/meetings/{meeting.id}/answer", data={"action": "accept", "slot": slots[3]})
+    db.session.expire_all()
+    confirmed = db.session.get(Meeting, meeting.id)
+    assert confirmed.status == "confirmed" and confirmed.slot_start.isoformat() == datetime.fromisoformat(
+        slots[3]).astimezone(confirmed.slot_start.tzinfo).isoformat()
+
+
+def test_bulk_invitation_by_product_and_region(client, make_fair, make_buyer):
+    from core.notifications import Notification
+    from fairs.models import Invitation
+
+    fair, official = make_fair()
+    near, near_org, _d1 = make_buyer(name="赣州果品批发市场", county="360702", products=(("脐橙", "1", "2", "吨", "9000"),))
+    _user, keen_org, _d2 = make_buyer(name="南昌生鲜超市", county="360102", products=(), interests=("脐橙", "蜜橘"))
+    far, _org3, _d3 = make_buyer(name="深圳采购商", county="440304")
+    other_product, _org4, _d4 = make_buyer(name="赣州粮油", county="360702", products=(("大米", "1", "2", "吨", "5000"),))
+    login(client, official)
+    client.post(f"/fairs/{fair.id}/invite", data={"product": "脐橙", "region_code": "360000"})
+    invited = {i.buyer_id for i in db.session.scalars(db.select(Invitation))}
+    assert invited == {near_org.id, keen_org.id}
+    client.post(f"/fairs/{fair.id}/invite", data={"product": "脐橙", "region_code": "360000"})
+    assert count(Invitation) == 2
+    assert count(Notification, Notification.kind == "fair_invitation") == 2
+    assert count(Notification, Notification.user_id.in_([far.id, other_product.id])) == 0
+    login(client, near)
+    assert client.post(f"/fairs/{fair.id}/invite", data={"product": "脐橙"}).status_code == 403
