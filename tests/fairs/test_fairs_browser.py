@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from helpers import TEST_PASSWORD
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from core.db import db
 
 CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=30_000)
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
 
@@ -53,6 +55,7 @@ def browser():
 def sign_in(browser, base, email, phone=False):
     context = browser.new_context(viewport={"width": 360, "height": 740} if phone else {"width": 1280, "height": 900},
                                   accept_downloads=True)
+    context.set_default_timeout(60000)  # the machine is shared; be patient, never flaky
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -91,7 +94,7 @@ def test_one_fair_from_set_up_to_report(server, browser, make_user, make_produce
     org.wait_for_url("**/fairs/*")
     fair_url = org.url
     org.click("button:has-text('开放报名')")
-    assert org.locator("h1 [data-status=open]").count() == 1
+    expect(org.locator("h1 [data-status=open]")).to_have_count(1)
 
     # 2. The producer and the buyer register with their listing / demand.
     for email in emails[1:]:
@@ -100,7 +103,7 @@ def test_one_fair_from_set_up_to_report(server, browser, make_user, make_produce
         page.click("[data-testid=register]")
         page.locator("ul.checks input[type=checkbox]").first.check()
         page.click("[data-testid=send-registration]")
-        assert page.locator("[data-testid=my-registration] [data-status=pending]").count() == 1
+        expect(page.locator("[data-testid=my-registration] [data-status=pending]")).to_have_count(1)
         page.context.close()
 
     # 3. The official approves both, runs matching (progress bar) and publishes.
@@ -110,20 +113,20 @@ def test_one_fair_from_set_up_to_report(server, browser, make_user, make_produce
         row.locator("input[value=approve]").check()
         with org.expect_navigation():
             row.locator("button[type=submit]").click()
-    assert org.locator("[data-status=approved]").count() == 2
+    expect(org.locator("[data-status=approved]")).to_have_count(2)
     org.goto(fair_url + "/suggestions")
     org.click("button:has-text('运行匹配')")
     org.wait_for_selector("[data-testid=suggestions] tbody tr td.num", timeout=60000)
     assert "脐橙" in org.locator("[data-testid=suggestions]").inner_text()
     org.click("button:has-text('发布给参会者')")
-    assert org.locator("[data-testid=published]").count() == 1
+    expect(org.locator("[data-testid=published]")).to_have_count(1)
 
     # 4. The buyer sees the suggested producer and books the first free slot.
     b = sign_in(browser, base, emails[2])
     b.goto(fair_url)
     b.locator("[data-testid=suggested] a.button").first.click()
     b.click("[data-testid=book-submit]")
-    assert b.locator("h1 [data-status=confirmed]").count() == 1
+    expect(b.locator("h1 [data-status=confirmed]")).to_have_count(1)
     meeting_url = b.url
     assert "meet.example.org/harvestlink-" in b.locator("[data-testid=room-link]").inner_text()
 
@@ -133,27 +136,27 @@ def test_one_fair_from_set_up_to_report(server, browser, make_user, make_produce
     org.click("button:has-text('开始对接会')")
     b.goto(meeting_url)
     b.click("button:has-text('标记为已洽谈')")
-    assert b.locator("h1 [data-status=held]").count() == 1
+    expect(b.locator("h1 [data-status=held]")).to_have_count(1)
     b.select_option("#kind", "deal")
     b.fill("#product_name", "赣南脐橙")
     b.fill("#quantity", "3000")
     b.fill("#unit", "公斤")
     b.fill("#amount", "19500.50")
     b.click("[data-testid=record-outcome]")
-    assert b.locator("[data-testid=agreements] [data-status=recorded]").count() == 1
+    expect(b.locator("[data-testid=agreements] [data-status=recorded]")).to_have_count(1)
     p = sign_in(browser, base, emails[1])
     p.goto(meeting_url)
     p.click("[data-testid=agreements] button:has-text('确认')")
-    assert p.locator("[data-testid=agreements] [data-status=confirmed]").count() == 1
+    expect(p.locator("[data-testid=agreements] [data-status=confirmed]")).to_have_count(1)
     org.goto(meeting_url)
     org.click("[data-testid=agreements] button:has-text('核实')")
-    assert org.locator("[data-testid=agreements] [data-status=verified]").count() == 1
+    expect(org.locator("[data-testid=agreements] [data-status=verified]")).to_have_count(1)
 
     # 6. The dashboard (filled by fetch) and the XLSX report show the deal.
     org.goto(fair_url + "/dashboard")
     org.wait_for_function("document.querySelector('[data-stats-url]').dataset.loaded === 'true'")
     assert org.locator("[data-stat=deal_amount]").inner_text() == "19500.50"
-    assert org.locator("canvas[data-chart=by_county]").count() == 1
+    expect(org.locator("canvas[data-chart=by_county]")).to_have_count(1)
     org.goto(fair_url + "/report")
     with org.expect_download() as download:
         org.click("[data-testid=xlsx]")
@@ -165,6 +168,6 @@ def test_one_fair_from_set_up_to_report(server, browser, make_user, make_produce
     # 7. On a phone the schedule fits the screen.
     phone = sign_in(browser, base, emails[2], phone=True)
     phone.goto(base + "/fairs/schedule")
-    assert phone.locator("[data-testid=schedule] tbody tr").count() == 1
+    expect(phone.locator("[data-testid=schedule] tbody tr")).to_have_count(1)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360 + 1, width
