@@ -311,7 +311,8 @@ def suggestions_job(fair_id):
     return jsonify(dict(job.as_dict(), result=job.result))
 
 
-@bp.post("/suggestions/<int:suggestion_id>/<any(remove, restore):action>")
+@bp.post("/suggestions/<int:suggestion_id>/remove", defaults={"action": "remove"})
+@bp.post("/suggestions/<int:suggestion_id>/restore", defaults={"action": "restore"})
 @roles_required("official", "admin")
 def suggestion_toggle(suggestion_id, action):
     suggestion = db.session.get(Suggestion, suggestion_id) or abort(404)
