@@ -25,6 +25,15 @@ from fairs.models import TRANSITIONS, Fair, Registration, Suggestion
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
 
 
+@bp.app_template_filter("qty")
+def quantity_text(value) -> str:
+    """A Decimal quantity without trailing zeros and never in exponent form (100.000 -> 100, 2.500 -> 2.5)."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def get_fair(fair_id: int) -> Fair:
     fair = db.session.get(Fair, fair_id)
     if fair is None or not can_see_fair(current_user, fair):
@@ -98,7 +107,8 @@ def detail(fair_id):
     context = {"fair": fair, "organiser": organiser, "mine": mine, "action_form": ActionForm(),
                "transitions": TRANSITIONS[fair.status] if organiser else (),
                "stats": queries.fair_stats(fair.id) if organiser else None,
-               "link_example": services.meeting_link(fair, 0)}
+               "link_example": services.meeting_link(fair, 0),
+               "category_labels": dict(CATEGORY_CHOICES)}
     if mine is not None and mine.status == "approved":
         context.update(_participant_context(fair, mine))
     return render_template("fairs/detail.html", **context)
