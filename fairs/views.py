@@ -11,6 +11,7 @@ from fairs import queries, services, suggestions
 from fairs.access import can_organise, can_see_fair, registration_of
 from fairs.errors import FairError
 from fairs.forms import (
+    CATEGORY_CHOICES,
     ActionForm,
     AddPairForm,
     DecisionForm,
