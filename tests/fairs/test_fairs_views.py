@@ -311,3 +311,11 @@ def test_bulk_invitation_by_product_and_region(client, make_fair, make_buyer):
     assert count(Notification, Notification.user_id.in_([far.id, other_product.id])) == 0
     login(client, near)
     assert client.post(f"/fairs/{fair.id}/invite", data={"product": "脐橙"}).status_code == 403
+
+
+@pytest.mark.parametrize(("value", "text"), [(Decimal("100.000"), "100"), (Decimal("2.500"), "2.5"),
+                                             (Decimal("0.125"), "0.125"), (None, "")])
+def test_quantities_print_plainly(app, value, text):
+    from fairs.views import quantity_text
+
+    assert quantity_text(value) == text
