@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 
-from .allocate import allocate_tables
+from .allocation import allocate_tables
 from .catalogue import Catalogue
 from .dedupe import dedupe
 from .prepare import demand_table, listing_table

@@ -157,7 +157,7 @@ class Prepared:
         phones = frozenset(p for p in map(normalise_phone, record.phones) if p)
         return cls(record, name, credit, phones, county, address)
 
-    def keys(self) -> list[str]:
+    def blocking_keys(self) -> list[str]:
         keys = [f"n:{self.name.core}|{self.name.branch}"]
         if len(self.name.brand) >= 2:
             keys.append(f"b:{self.name.brand}")
@@ -246,12 +246,12 @@ class DedupeIndex:
     def add(self, prepared: Prepared) -> None:
         position = len(self.records)
         self.records.append(prepared)
-        for key in prepared:
+        for key in prepared.blocking_keys():
             self.blocks[key].append(position)
 
     def candidates(self, prepared: Prepared) -> list[int]:
         seen: dict[int, None] = {}
-        for key in prepared:
+        for key in prepared.blocking_keys():
             block = self.blocks.get(key, ())
             if key[0] in "nb" and len(block) > MAX_BLOCK:
                 continue
@@ -279,9 +279,17 @@ def dedupe(existing: list[BuyerRecord], incoming: list[BuyerRecord]) -> list[dic
     index = DedupeIndex()
     for record in existing:
         index.add(Prepared.of(record))
+    by_id = {p.record.id: p for p in index.records}
     out = []
     for record in incoming:
         prepared = Prepared.of(record)
-        out.append(decide(prepared, index))
+        decision = decide(prepared, index)
+        out.append(decision)
+        if decision["decision"] == "duplicate":  # a duplicate carries its twin's evidence
+            twin = by_id[decision["of"]]
+            prepared.county = prepared.county or twin.county
+            prepared.phones = prepared.phones | twin.phones
+            prepared.address = prepared.address or twin.address
         index.add(prepared)
+        by_id.setdefault(record.id, prepared)
     return out
