@@ -113,7 +113,7 @@ def build(seed: int = 11) -> dict:
                 None, [e["id"], other["id"]])
         elif kind == 6:  # same name, different credit code: a different company
             if e["credit_code"]:
-                add({**base, "name": e["name"], "credit_code": credit_code(rng), "county_code": other["county_code"]},
+                add({**base, "name": e["name"], "credit_code": credit_code(rng), "county_code": county},
                     None, [e["id"]])
             else:
                 add({**base, "name": f"{brand}{trade}{FORMS[0]}", "county_code": county,
