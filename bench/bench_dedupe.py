@@ -91,7 +91,8 @@ def main() -> None:
     parser.add_argument("--incoming", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=20)
     args = parser.parse_args()
-    print(f"machine: {platform.platform()}, python {platform.python_version()}, cpus {os.cpu_count()}")
+    print(f"machine: {platform.platform()}, python {platform.python_version()}, cpus {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f} (other processes share the cores)")
     epath, npath = generate(args.existing, args.incoming)
     start = time.perf_counter()
     with (OUT / "decisions.jsonl").open("w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):

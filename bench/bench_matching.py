@@ -144,7 +144,8 @@ def main() -> None:
     parser.add_argument("--demands", type=int, default=10_000)
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {platform.platform()}, python {platform.python_version()}, cpus {os.cpu_count()}")
+    print(f"machine: {platform.platform()}, python {platform.python_version()}, cpus {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f} (other processes share the cores)")
     t = time.perf_counter()
     lpath, dpath = generate(args.listings, args.demands)
     print(f"generated {args.listings} listings x {args.demands} demands in {time.perf_counter() - t:.1f} s")

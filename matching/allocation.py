@@ -20,7 +20,7 @@ minimum order) are solved exactly as a MILP with one binary y_e per such edge
 repair: edges whose flow is positive but below the minimum order are removed and the LP is
 solved again (at most REPAIR_ROUNDS times); any edge still below its minimum is set to zero.
 Removing flow never over-commits, so the result is always feasible; it can be slightly below
-the true optimum, which the docstring of `allocate` reports as `status`.
+the true optimum (solve() reports 'repaired' when that path changed anything).
 """
 from __future__ import annotations
 
@@ -36,97 +36,83 @@ from .rank import rank_tables
 from .records import Demand, Listing
 
 MILP_MAX_EDGES = 2_000
-REPAIR_ROUNDS = 2
+REPAIR_ROUNDS = 1
 _TOL = 1e-6
 
 
 @dataclass
-class Edge:
-    listing: int
-    demand: int
-    score: float
-    cap: float        # upper bound: min(supply, want)
-    min_order: float  # 0 when none
-    unit: str         # "kg" or the shared count unit
+class Edges:
+    """Candidate edges as parallel arrays (one entry per edge)."""
+    listing: np.ndarray   # listing row
+    demand: np.ndarray    # demand row
+    score: np.ndarray
+    cap: np.ndarray       # upper bound: min(supply, want)
+    min_order: np.ndarray  # 0 when none
+    in_kg: np.ndarray     # True: quantities in kg; False: in the shared count unit
+    supply: np.ndarray    # the listing's quantity in the edge's unit
+    want: np.ndarray      # the demand's quantity in the edge's unit
+
+    def __len__(self) -> int:
+        return len(self.score)
 
 
-def build_edges(dt, lt, ranked) -> list[Edge]:
-    edges = []
-    for d, items in enumerate(ranked):
-        for score, l, _ in items:
-            edge = _edge(dt, lt, d, l, score)
-            if edge:
-                edges.append(edge)
-    return edges
+def build_edges(dt, lt, ranked) -> Edges:
+    d_idx = np.fromiter((d for d, items in enumerate(ranked) for _ in items), dtype=np.int64)
+    l_idx = np.fromiter((l for items in ranked for _, l, _ in items), dtype=np.int64)
+    score = np.fromiter((s for items in ranked for s, _, _ in items), dtype=np.float64)
+    want_kg = np.where(np.isfinite(dt["max_kg"]), dt["max_kg"], dt["need_kg"])[d_idx]
+    want_raw = np.where(np.isfinite(dt["max_raw"]), dt["max_raw"], dt["need_raw"])[d_idx]
+    qty_kg = lt["qty_kg"][l_idx]
+    in_kg = np.isfinite(qty_kg) & np.isfinite(want_kg)
+    same_unit = ~in_kg & (lt["unit"][l_idx] > 0) & (lt["unit"][l_idx] == dt["unit"][d_idx])
+    supply = np.where(in_kg, qty_kg, lt["qty"][l_idx])
+    want = np.where(in_kg, want_kg, want_raw)
+    minimum = np.where(in_kg, lt["min_kg"][l_idx], lt["min_raw"][l_idx])
+    minimum = np.where(np.isfinite(minimum), minimum, 0.0)
+    with np.errstate(invalid="ignore"):
+        cap = np.minimum(supply, want)
+        keep = (in_kg | same_unit) & np.isfinite(cap) & (cap > _TOL) & (minimum <= cap + _TOL) & (score > 0)
+    return Edges(l_idx[keep], d_idx[keep], score[keep], cap[keep], minimum[keep], in_kg[keep],
+                 supply[keep], want[keep])
 
 
-def _edge(dt, lt, d, l, score) -> Edge | None:
-    want_kg = dt["max_kg"][d] if np.isfinite(dt["max_kg"][d]) else dt["need_kg"][d]
-    if np.isfinite(lt["qty_kg"][l]) and np.isfinite(want_kg):
-        supply, want, minimum, unit = lt["qty_kg"][l], want_kg, lt["min_kg"][l], "kg"
-    elif lt["unit"][l] and lt["unit"][l] == dt["unit"][d]:
-        want_raw = dt["max_raw"][d] if np.isfinite(dt["max_raw"][d]) else dt["need_raw"][d]
-        supply, want, minimum, unit = lt["qty"][l], want_raw, lt["min_raw"][l], lt.records[l].unit
-    else:
-        return None
-    cap = float(min(supply, want))
-    minimum = float(minimum) if np.isfinite(minimum) else 0.0
-    if not np.isfinite(cap) or cap <= _TOL or minimum > cap + _TOL or score <= 0:
-        return None
-    return Edge(l, d, float(score), cap, minimum, unit)
+def _matrix(edges: Edges, active: np.ndarray):
+    """Capacity rows (one per listing, then one per demand) x active edges, and their bounds."""
+    l_uniq, l_inv = np.unique(edges.listing[active], return_inverse=True)
+    d_uniq, d_inv = np.unique(edges.demand[active], return_inverse=True)
+    n = len(active)
+    cols = np.arange(n)
+    rows = np.concatenate([l_inv, d_inv + len(l_uniq)])
+    matrix = csr_matrix((np.ones(2 * n), (rows, np.concatenate([cols, cols]))),
+                        shape=(len(l_uniq) + len(d_uniq), n))
+    first_l = np.zeros(len(l_uniq), dtype=np.int64)
+    first_l[l_inv] = cols
+    first_d = np.zeros(len(d_uniq), dtype=np.int64)
+    first_d[d_inv] = cols
+    bounds = np.concatenate([edges.supply[active][first_l], edges.want[active][first_d]])
+    return matrix, bounds
 
 
-def _capacities(edges, dt, lt):
-    supply = {}
-    want = {}
-    for e in edges:
-        supply[e.listing] = lt["qty_kg"][e.listing] if e.unit == "kg" else lt["qty"][e.listing]
-        wk = dt["max_kg"][e.demand] if np.isfinite(dt["max_kg"][e.demand]) else dt["need_kg"][e.demand]
-        wr = dt["max_raw"][e.demand] if np.isfinite(dt["max_raw"][e.demand]) else dt["need_raw"][e.demand]
-        want[e.demand] = wk if e.unit == "kg" else wr
-    return supply, want
-
-
-def _matrix(edges, active):
-    """Rows: one per listing then one per demand; columns: active edges."""
-    l_ids = sorted({edges[i].listing for i in active})
-    d_ids = sorted({edges[i].demand for i in active})
-    l_row = {l: r for r, l in enumerate(l_ids)}
-    d_row = {d: r + len(l_ids) for r, d in enumerate(d_ids)}
-    rows, cols = [], []
-    for c, i in enumerate(active):
-        rows += [l_row[edges[i].listing], d_row[edges[i].demand]]
-        cols += [c, c]
-    shape = (len(l_ids) + len(d_ids), len(active))
-    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape), l_ids, d_ids
-
-
-def _solve_lp(edges, active, supply, want) -> np.ndarray:
-    a, l_ids, d_ids = _matrix(edges, active)
-    b = np.array([supply[l] for l in l_ids] + [want[d] for d in d_ids], dtype=float)
-    c = -np.array([edges[i].score for i in active])
-    ub = np.array([edges[i].cap for i in active])
-    result = linprog(c, A_ub=a, b_ub=b, bounds=np.column_stack([np.zeros(len(active)), ub]),
-                     method="highs")
+def _solve_lp(edges: Edges, active: np.ndarray) -> np.ndarray:
+    a, b = _matrix(edges, active)
+    result = linprog(-edges.score[active], A_ub=a, b_ub=b,
+                     bounds=np.column_stack([np.zeros(len(active)), edges.cap[active]]), method="highs")
     if result.status != 0:
         raise RuntimeError(f"allocation LP failed: {result.message}")
     return np.clip(result.x, 0, None)
 
 
-def _solve_milp(edges, active, supply, want) -> np.ndarray:
+def _solve_milp(edges: Edges, active: np.ndarray) -> np.ndarray:
+    """Exact: x (n flows) and y (n binaries); min_order*y <= x <= cap*y."""
+    from scipy.sparse import bmat, diags, identity
     n = len(active)
-    a, l_ids, d_ids = _matrix(edges, active)
-    b = np.array([supply[l] for l in l_ids] + [want[d] for d in d_ids], dtype=float)
-    caps = np.array([edges[i].cap for i in active])
-    mins = np.array([edges[i].min_order for i in active])
-    # variables: x (n) then y (n); x - cap*y <= 0 ; min*y - x <= 0
-    eye = np.eye(n)
-    link_upper = np.hstack([eye, -np.diag(caps)])
-    link_lower = np.hstack([-eye, np.diag(mins)])
-    capacity = np.hstack([a.toarray(), np.zeros((a.shape[0], n))])
-    constraints = [LinearConstraint(capacity, -np.inf, b),
-                   LinearConstraint(np.vstack([link_upper, link_lower]), -np.inf, 0)]
-    c = np.concatenate([-np.array([edges[i].score for i in active]), np.zeros(n)])
+    a, b = _matrix(edges, active)
+    caps, mins = edges.cap[active], edges.min_order[active]
+    eye = identity(n, format="csr")
+    link = bmat([[eye, -diags(caps)], [-eye, diags(mins)]], format="csr")
+    capacity = bmat([[a, csr_matrix((a.shape[0], n))]], format="csr")
+    constraints = [LinearConstraint(capacity, -np.inf, b), LinearConstraint(link, -np.inf, 0)]
+    c = np.concatenate([-edges.score[active], np.zeros(n)])
     integrality = np.concatenate([np.zeros(n), np.ones(n)])
     bounds = Bounds(np.zeros(2 * n), np.concatenate([caps, np.ones(n)]))
     result = milp(c, constraints=constraints, integrality=integrality, bounds=bounds)
@@ -135,34 +121,28 @@ def _solve_milp(edges, active, supply, want) -> np.ndarray:
     return np.clip(result.x[:n], 0, None)
 
 
-def solve(edges: list[Edge], dt, lt) -> tuple[np.ndarray, str]:
+def solve(edges: Edges, dt=None, lt=None) -> tuple[np.ndarray, str]:
     """Quantities per edge (same order as edges) and 'optimal' or 'repaired'."""
-    if not edges:
-        return np.zeros(0), "optimal"
-    supply, want = _capacities(edges, dt, lt)
-    active = list(range(len(edges)))
-    with_min = sum(1 for e in edges if e.min_order > _TOL)
+    flows = np.zeros(len(edges))
+    if not len(edges):
+        return flows, "optimal"
+    active = np.arange(len(edges))
+    with_min = int(np.count_nonzero(edges.min_order > _TOL))
     if with_min and len(edges) <= MILP_MAX_EDGES:
-        flows = np.zeros(len(edges))
-        flows[active] = _solve_milp(edges, active, supply, want)
+        flows[active] = _solve_milp(edges, active)
         return _zero_small(flows), "optimal"
     status = "optimal"
     for round_number in range(REPAIR_ROUNDS + 1):
-        x = _solve_lp(edges, active, supply, want)
-        short = {active[pos] for pos in range(len(active))
-                 if _TOL < x[pos] < edges[active[pos]].min_order - _TOL}
-        if not short or round_number == REPAIR_ROUNDS:
+        x = _solve_lp(edges, active)
+        short = (x > _TOL) & (x < edges.min_order[active] - _TOL)
+        if not short.any() or round_number == REPAIR_ROUNDS:
             break
         status = "repaired"
-        keep = [pos for pos, i in enumerate(active) if i not in short]
-        active = [active[pos] for pos in keep]
-        if not active:
-            return np.zeros(len(edges)), status
-    flows = np.zeros(len(edges))
+        active = active[~short]
+        if not len(active):
+            return flows, status
     flows[active] = x
-    for i, e in enumerate(edges):  # after the last round: below minimum -> nothing
-        if flows[i] < e.min_order - _TOL:
-            flows[i] = 0.0
+    flows[flows < edges.min_order - _TOL] = 0.0  # after the last round: below minimum -> nothing
     return _zero_small(flows), status
 
 
@@ -182,16 +162,14 @@ def allocate(demands: list[Demand], listings: list[Listing], top: int = 10,
 
 def allocate_tables(dt, lt, ranked) -> list[dict]:
     edges = build_edges(dt, lt, ranked)
-    flows, _status = solve(edges, dt, lt)
+    flows, _status = solve(edges)
     out = []
-    for edge, qty in zip(edges, flows):
-        if qty <= 0:
-            continue
-        row = {"listing_id": lt.records[edge.listing].id, "demand_id": dt.records[edge.demand].id}
-        if edge.unit == "kg":
-            row["quantity_kg"] = round(float(qty), 3)
+    for i in np.flatnonzero(flows > 0):
+        row = {"listing_id": lt.records[edges.listing[i]].id, "demand_id": dt.records[edges.demand[i]].id}
+        if edges.in_kg[i]:
+            row["quantity_kg"] = round(float(flows[i]), 3)
         else:
-            row["quantity"], row["unit"] = round(float(qty), 3), edge.unit
-        row["score"] = round(edge.score, 4)
+            row["quantity"], row["unit"] = round(float(flows[i]), 3), lt.records[edges.listing[i]].unit
+        row["score"] = round(float(edges.score[i]), 4)
         out.append(row)
     return out

@@ -171,7 +171,7 @@ def explain(demand: Demand, listing: Listing, weights: dict | None = None,
     score, total = combine(values, weights)
     return {"eligible": not violations, "violations": violations,
             "score": round(float(score[0] * BLOCK_FACTOR[scored_as]), 4),
-            "reasons": _reasons_many(values, weights, total, scored_as)[0]}
+            "reasons": {**_reasons_many(values, weights, total, scored_as)[0], "block": block}}
 
 
 def _product_message(dt, lt, catalogue) -> str:
