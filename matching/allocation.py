@@ -157,7 +157,7 @@ def allocate(demands: list[Demand], listings: list[Listing], top: int = 10,
     over the top-`top` eligible candidates of each demand; see the module docstring."""
     catalogue = catalogue or Catalogue.load()
     dt, lt = demand_table(demands, catalogue), listing_table(listings, catalogue)
-    return allocate_tables(dt, lt, rank_tables(dt, lt, top, weights))
+    return allocate_tables(dt, lt, rank_tables(dt, lt, top, weights, reasons="none"))
 
 
 def allocate_tables(dt, lt, ranked) -> list[dict]:

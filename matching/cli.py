@@ -96,18 +96,22 @@ def run_rank(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
     listings, demands = reader.read(args.listings, Listing), reader.read(args.demands, Demand)
     dt, lt = demand_table(demands, catalogue), listing_table(listings, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights))
-    _write({"demand_id": d.id,
-            "matches": [{"listing_id": listings[j].id, "score": round(s, 4), "reasons": r}
-                        for s, j, r in items]}
-           for d, items in zip(demands, ranked))
+    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="json")
+    # written as text: the reasons are already JSON, which saves building 10 dicts per match
+    ids = [json.dumps(x.id, ensure_ascii=False) for x in listings]
+    out = sys.stdout
+    for demand, items in zip(demands, ranked):
+        matches = ",".join(f'{{"listing_id":{ids[j]},"score":{round(s, 4)!r},"reasons":{r}}}'
+                           for s, j, r in items)
+        out.write(f'{{"demand_id":{json.dumps(demand.id, ensure_ascii=False)},"matches":[{matches}]}}\n')
 
 
 def run_allocate(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
     listings, demands = reader.read(args.listings, Listing), reader.read(args.demands, Demand)
     dt, lt = demand_table(demands, catalogue), listing_table(listings, catalogue)
-    _write(allocate_tables(dt, lt, rank_tables(dt, lt, args.top, _weights(args.weights))))
+    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none")
+    _write(allocate_tables(dt, lt, ranked))
 
 
 def run_dedupe(args, reader: Reader) -> None:

@@ -64,7 +64,7 @@ def _contributions(values, weights, total, block, pick=None) -> tuple[list[str],
     names = [name for name, w in weights.items() if w]
     columns = [np.asarray(values[n]) if pick is None else np.asarray(values[n])[pick] for n in names]
     table = np.stack([weights[n] * scale * c for n, c in zip(names, columns)], axis=1)
-    return names, np.round(table, 4)
+    return names, np.round(np.nan_to_num(table), 4)
 
 
 def _reasons_many(values, weights, total, block, pick=None) -> list[dict]:
@@ -92,18 +92,29 @@ class _Found:
         for i, (target, score, listing) in enumerate(zip(targets, scores, listings)):
             items[target].append((score, listing, number, i))
 
-    def best(self, top: int) -> list[list[tuple[float, int, dict]]]:
+    def best(self, top: int, reasons: str = "dict") -> list[list[tuple[float, int, object]]]:
+        """Top `top` per demand row as (score, listing_row, reasons); reasons are dicts, JSON
+        text ("json", for the command line) or None ("none", when only scores are needed)."""
         kept = [sorted(row, key=lambda t: (-t[0], t[1]))[:top] for row in self.items]
+        if reasons == "none":
+            return [[(score, listing, None) for score, listing, _, _ in row] for row in kept]
         wanted: dict[int, list[int]] = {}
         for row in kept:
             for _, _, number, i in row:
                 wanted.setdefault(number, []).append(i)
-        reasons: dict[tuple[int, int], dict] = {}
+        made: dict[tuple[int, int], object] = {}
         for number, rows in wanted.items():
             names, table, block = self.tables[number]
-            for i, line in zip(rows, table[rows].tolist()):
-                reasons[number, i] = {**dict(zip(names, line)), "block": block}
-        return [[(score, listing, reasons[number, i]) for score, listing, number, i in row] for row in kept]
+            if reasons == "json":
+                template = "{" + ",".join(f'"{n}":%r' for n in names) + f',"block":"{block}"}}'
+                for i, line in zip(rows, table[rows].tolist()):
+                    made[number, i] = template % tuple(line)
+            else:
+                keys = (*names, "block")
+                for i, line in zip(rows, table[rows].tolist()):
+                    line.append(block)
+                    made[number, i] = dict(zip(keys, line))
+        return [[(score, listing, made[number, i]) for score, listing, number, i in row] for row in kept]
 
 
 def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclude_same_product=False):
@@ -137,8 +148,9 @@ def _top_pairs(rows, cols, score, n_rows, n_cols, top) -> np.ndarray:
 
 
 def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None,
-                blocks: Blocks | None = None) -> list[list[tuple[float, int, dict]]]:
-    """For each demand row: [(score, listing_row, reasons)], best first, at most `top`."""
+                blocks: Blocks | None = None, reasons: str = "dict") -> list[list[tuple[float, int, object]]]:
+    """For each demand row: [(score, listing_row, reasons)], best first, at most `top`.
+    reasons: "dict" (default), "json" (JSON text, for the command line) or "none"."""
     weights = merge_weights(weights)
     blocks = blocks or Blocks(lt)
     found = _Found(len(dt))
@@ -149,7 +161,7 @@ def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None
                             weights, top, found)
     _category_fallback(dt, lt, blocks, weights, top, found)
     _fuzzy_fallback(dt, lt, blocks, weights, top, found)
-    return found.best(top)
+    return found.best(top, reasons)
 
 
 def _category_fallback(dt, lt, blocks, weights, top, found):

@@ -70,3 +70,14 @@ def test_dedupe_cli(tmp_path):
 def test_usage_errors(tmp_path):
     assert run("rank", "--listings", str(tmp_path / "missing.jsonl"), "--demands", "x").returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_rank_cli_output_equals_the_library(tmp_path):
+    from matching import Demand, Listing, rank
+    good = [x for x in LISTINGS if isinstance(x, dict) and x["quantity"] > 0]
+    result = run("rank", "--listings", write(tmp_path / "l.jsonl", good),
+                 "--demands", write(tmp_path / "d.jsonl", DEMANDS), "--top", "3")
+    assert result.returncode == 0, result.stderr
+    cli_rows = [json.loads(x) for x in result.stdout.splitlines()]
+    lib_rows = rank([Demand.from_dict(d) for d in DEMANDS], [Listing.from_dict(x) for x in good], top=3)
+    assert cli_rows == json.loads(json.dumps(lib_rows, ensure_ascii=False))
