@@ -8,8 +8,8 @@ import os
 
 # rank in parallel when demands x listings exceeds MIN_CELLS; parse files of MIN_LINES or more
 # lines in parallel (environment overrides exist so tests can exercise the parallel path)
-MIN_CELLS = int(os.environ.get("MATCHING_PARALLEL_MIN_CELLS", 5_000_000))
-MIN_LINES = int(os.environ.get("MATCHING_PARALLEL_MIN_LINES", 20_000))
+MIN_CELLS = int(os.environ.get("MATCHING_PARALLEL_MIN_CELLS", "5000000"))
+MIN_LINES = int(os.environ.get("MATCHING_PARALLEL_MIN_LINES", "20000"))
 _SHARED: dict = {}
 
 
