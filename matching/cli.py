@@ -19,7 +19,7 @@ import numpy as np
 from . import parallel
 from .allocation import allocate_tables
 from .catalogue import Catalogue
-from .dedupe import dedupe
+from .entity_resolution import dedupe
 from .prepare import STRINGS, Table, demand_table, interned, listing_table
 from .rank import rank_tables
 from .records import BuyerRecord, Demand, Listing, RecordError
@@ -168,7 +168,8 @@ def run_rank(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
     listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
     demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="json")
+    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="json",
+                         parallel_ok=True)
     # written as text: the reasons are already JSON, which saves building 10 dicts per match
     ids = [json.dumps(x.id, ensure_ascii=False) for x in listings]
     out = sys.stdout
@@ -182,7 +183,8 @@ def run_allocate(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
     _listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
     _demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none")
+    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none",
+                         parallel_ok=True)
     _write(allocate_tables(dt, lt, ranked))
 
 

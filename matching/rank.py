@@ -150,10 +150,11 @@ def _top_pairs(rows, cols, score, n_rows, n_cols, top) -> np.ndarray:
 
 def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None,
                 blocks: Blocks | None = None, reasons: str = "dict",
-                parallel_ok: bool = True) -> list[list[tuple[float, int, object]]]:
+                parallel_ok: bool = False) -> list[list[tuple[float, int, object]]]:
     """For each demand row: [(score, listing_row, reasons)], best first, at most `top`.
     reasons: "dict" (default), "json" (JSON text, for the command line) or "none".
-    Big inputs are split by product block over the available cores (see parallel.py)."""
+    parallel_ok: split big inputs by product block over the cores in forked processes (the
+    command line does; a web request or job should not fork, so the default is off)."""
     weights = merge_weights(weights)
     if parallel_ok and len(dt) > 1 and len(dt) * len(lt) >= parallel.MIN_CELLS and parallel.workers() > 1:
         return _rank_in_parallel(dt, lt, top, weights, reasons)
