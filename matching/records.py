@@ -223,7 +223,8 @@ class Demand:
         return cls(
             id=_id(data), product=_text(data, "product", required=True),
             variety=_text(data, "variety"), spec=spec, quantity_min=qmin, quantity_max=qmax,
-            unit=_unit(data, "unit"), price_max=price,
+            unit=_unit(data, "unit") if data.get("unit") or qmin is not None or qmax is not None else "公斤",
+            price_max=price,
             price_unit=_price_unit(data, "price_unit", price), needed_from=start, needed_to=end,
             delivery_county_code=_county(data, "delivery_county_code"),
             preferred_province_codes=provinces,
