@@ -7,6 +7,9 @@
 Input: one JSON object per line (unknown fields ignored). A malformed line is reported on
 stderr with its file and line number and skipped; the exit status is 1 if any line was skipped
 (the output still covers every good line), 2 for a usage error, 0 otherwise.
+
+Big inputs are parsed and ranked on both cores by forked worker processes (matching/parallel.py);
+MATCHING_WORKERS=1 keeps everything in one process. The output is the same either way.
 """
 from __future__ import annotations
 
