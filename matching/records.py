@@ -92,7 +92,9 @@ def _county(data: dict, name: str) -> str | None:
 
 
 def _codes(data: dict, name: str, allowed: frozenset | None = None) -> tuple[str, ...]:
-    value = data.get(name) or []
+    value = data.get(name) or ()
+    if not value:
+        return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
