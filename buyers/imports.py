@@ -5,8 +5,8 @@ The staged import is a JSON file under UPLOAD_FOLDER/buyer_imports/<random id>.j
 buyer_imports row binding that id to the official who uploaded it.
 """
 import logging
-from decimal import Decimal
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import orjson
