@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matching import cli  # noqa: E402
-from matching.catalogue import Catalogue  # noqa: E402
-from matching.normalise import to_simplified  # noqa: E402
-from matching.regions import region_names  # noqa: E402
+from matching import cli
+from matching.catalogue import Catalogue
+from matching.normalise import to_simplified
+from matching.regions import region_names
 
 OUT = ROOT / "bench" / "out"
 _S2T = __import__("opencc").OpenCC("s2t")
@@ -115,10 +115,11 @@ def generate(n_listings: int, n_demands: int, seed: int = 7) -> tuple[Path, Path
 
 
 def run_cli(argv: list[str], out_path: Path) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with out_path.open("w", encoding="utf-8") as fh, contextlib.redirect_stdout(fh):
         status = cli.main(argv)
     elapsed = time.perf_counter() - start
+    print(f"  {argv[0]}: wall {elapsed:.2f} s, cpu {time.process_time() - cpu:.2f} s")
     if status != 0:
         raise SystemExit(f"{argv[0]} exited {status}")
     return elapsed
@@ -130,12 +131,14 @@ def baseline(lpath: Path, dpath: Path, chunk: int = 10_000) -> float:
     from rapidfuzz.process import cdist
     names_l = [to_simplified(json.loads(x)["product"]) for x in lpath.open(encoding="utf-8")]
     names_d = [json.loads(x)["product"] for x in dpath.open(encoding="utf-8")]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     checksum = 0
     for i in range(0, len(names_l), chunk):
         block = cdist(names_l[i:i + chunk], names_d, scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
         checksum += int(block[:, 0].sum())
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    print(f"  baseline: wall {elapsed:.2f} s, cpu {time.process_time() - cpu:.2f} s (all threads)")
+    return elapsed
 
 
 def main() -> None:
@@ -144,7 +147,8 @@ def main() -> None:
     parser.add_argument("--demands", type=int, default=10_000)
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {platform.platform()}, python {platform.python_version()}, cpus {os.cpu_count()}")
+    print(f"machine: {platform.platform()}, python {platform.python_version()}, cpus {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f} (other processes share the cores)")
     t = time.perf_counter()
     lpath, dpath = generate(args.listings, args.demands)
     print(f"generated {args.listings} listings x {args.demands} demands in {time.perf_counter() - t:.1f} s")

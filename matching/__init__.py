@@ -45,7 +45,7 @@ Buyers
 Command line: python -m matching rank|allocate|dedupe (see matching/cli.py).
 """
 from . import units
-from .allocate import allocate
+from .allocation import allocate
 from .catalogue import CATEGORIES, Catalogue, Product, Resolution, search_keys
 from .dedupe import CompanyName, dedupe, normalise_company, valid_credit_code
 from .index import MatchIndex

@@ -147,7 +147,7 @@ def _window(start: date | None, end: date | None, names: tuple[str, str]) -> Non
         raise RecordError(names[1], f"is before {names[0]}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Listing:
     id: object
     product: str
@@ -187,7 +187,7 @@ class Listing:
             net_weight_kg=_net_weight(data, spec))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Demand:
     id: object
     product: str
@@ -231,7 +231,7 @@ class Demand:
             net_weight_kg=_net_weight(data, spec))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BuyerRecord:
     id: object
     name: str
