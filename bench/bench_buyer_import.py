@@ -162,6 +162,7 @@ def main() -> None:
     from core import create_app
     from core.db import db
 
+    load_start = f"{os.getloadavg()[0]:.1f}"
     tmp = tempfile.mkdtemp(prefix="bench-buyers-")
     url = args.database_url or f"sqlite:///{tmp}/bench.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://"),
@@ -197,7 +198,8 @@ def main() -> None:
         base_sample, base_total = baseline(rows, existing, args.sample)
         quality = labelled_quality()
 
-    print(f"machine: {platform.platform()} | python {platform.python_version()} | cpus {os.cpu_count()}")
+    print(f"machine: {platform.platform()} | python {platform.python_version()} | cpus {os.cpu_count()} | "
+          f"load average at start {load_start} / at end {os.getloadavg()[0]:.1f} (the cores are shared)")
     print(f"database: {'sqlite (temporary file)' if not args.database_url else args.database_url.split('@')[-1]}")
     print(f"existing buyers: {args.existing:,} (seeded in {seeded:.1f} s) | incoming rows: {args.incoming:,} "
           f"({dup_existing:,} written as variants of existing buyers, {dup_file:,} repeated within the file)")

@@ -80,17 +80,6 @@ def buyer_obj(record: dict) -> matching.BuyerRecord:
     return matching.BuyerRecord.from_dict(record)
 
 
-def _blocking_keys_iterable() -> None:
-    """matching 0e01b8a..39eaa6c iterates a Prepared record for its blocking keys but defines only
-    Prepared.keys(); until the library adds __iter__ itself, give it one (a no-op once it exists)."""
-    import importlib
-
-    dedupe_lib = importlib.import_module("matching.dedupe")  # the module (matching.dedupe is also a function)
-    if not hasattr(dedupe_lib.Prepared, "__iter__"):
-        dedupe_lib.Prepared.__iter__ = lambda self: iter(self.keys())
-
-
 def dedupe(existing: list, incoming: list) -> list[dict]:
     """Entity resolution of incoming buyer records against existing ones and each other."""
-    _blocking_keys_iterable()
     return matching.dedupe(existing, incoming)

@@ -4,11 +4,12 @@ stage a preview for the official, then commit all-or-nothing.
 The staged import is a JSON file under UPLOAD_FOLDER/buyer_imports/<random id>.json plus a
 buyer_imports row binding that id to the official who uploaded it.
 """
-import json
 import logging
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 from accounts.permissions import can_administer_region
 from buyers import columns, engine, importfile, services
 from buyers.models import BuyerContact, BuyerImport, BuyerOrg
-from core import audit
+from core import audit, regions
 from core.db import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,14 @@ def staged_path(token: str) -> Path:
     return _staging_dir() / f"{token}.json"
 
 
+def _write(token: str, payload: dict) -> None:
+    staged_path(token).write_bytes(orjson.dumps(payload))  # orjson: 100,000 rows in a fraction of a second
+
+
+def _read(token: str) -> dict:
+    return orjson.loads(staged_path(token).read_bytes())
+
+
 # ---------------------------------------------------------------- validation
 
 def validate_row(user, values: dict) -> tuple[dict | None, list[tuple[str, str]]]:
@@ -79,6 +88,8 @@ def validate_row(user, values: dict) -> tuple[dict | None, list[tuple[str, str]]
     if problems:
         return None, problems
     org["annual_volume_tons"] = None if org["annual_volume_tons"] is None else str(org["annual_volume_tons"])
+    org["province_code"] = regions.province_code(org["county_code"]) or org["county_code"]
+    org["name_norm"] = engine.normalise_company_name(org["name"])[:200]
     return {"org": org, "contact": contact}, []
 
 
@@ -129,12 +140,13 @@ def stage(user, filename: str, data: bytes) -> BuyerImport:
         row["decision"] = decision["decision"]
         row["of"] = decision["of"]
         row["score"] = decision["score"]
-        row["reasons"] = decision["reasons"]
+        # the reasons of a "new" row only describe its nearest miss: not kept (100,000 rows stay small)
+        row["reasons"] = decision["reasons"] if decision["decision"] != "new" else {}
         # duplicates are skipped; possible ones wait for the official; new ones are created
         row["choice"] = {"new": "new", "duplicate": "skip", "possible": None}[decision["decision"]]
     token = secrets.token_urlsafe(24)
     payload = {"rows": staged, "errors": errors, "filename": filename}
-    staged_path(token).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    _write(token, payload)
     counts = summarise(staged, errors)
     record = BuyerImport(id=token, user_id=user.id, filename=(filename or "")[:255], counts=counts)
     db.session.add(record)
@@ -157,7 +169,7 @@ def load(user, token: str, lock: bool = False) -> tuple[BuyerImport, dict] | Non
     record = db.session.get(BuyerImport, token, with_for_update=lock or None) if token and len(token) <= 43 else None
     if record is None or record.user_id != user.id or not staged_path(token).exists():
         return None
-    return record, json.loads(staged_path(token).read_text(encoding="utf-8"))
+    return record, _read(token)
 
 
 def decide(user, token: str, choices: dict[str, str], rest: str | None = None) -> dict:
@@ -174,7 +186,7 @@ def decide(user, token: str, choices: dict[str, str], rest: str | None = None) -
         choice = choices.get(str(row["line"])) or (rest if row["choice"] is None else None)
         if choice in DECISIONS:
             row["choice"] = choice
-    staged_path(token).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    _write(token, payload)
     record.counts = summarise(payload["rows"], payload["errors"])
     db.session.commit()
     return record.counts
@@ -182,10 +194,9 @@ def decide(user, token: str, choices: dict[str, str], rest: str | None = None) -
 
 def store_problems(token: str, problems: list) -> None:
     """Keeps the problems of a refused commit with the staged import for the row-level error report."""
-    path = staged_path(token)
-    payload = json.loads(path.read_text(encoding="utf-8"))
+    payload = _read(token)
     payload["problems"] = [list(p) for p in problems]
-    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    _write(token, payload)
 
 
 # ---------------------------------------------------------------- commit
@@ -222,20 +233,18 @@ def _reserve_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def _volume(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def _insert(payload: dict, token: str) -> int:
     to_create = [r for r in payload["rows"] if r["choice"] == "new"]
     if not to_create:
         return 0
-    from core import regions
-
     ids = _reserve_ids(len(to_create))
-    org_rows = []
-    for buyer_id, row in zip(ids, to_create, strict=True):
-        org = dict(row["org"])
-        org.update(id=buyer_id, province_code=regions.province_code(org["county_code"]) or org["county_code"],
-                   name_norm=engine.normalise_company_name(org["name"])[:200], active=True, version=1,
-                   source=org.get("source") or "import")
-        org_rows.append(org)
+    org_rows = [{**row["org"], "id": buyer_id, "active": True, "version": 1,
+                 "annual_volume_tons": _volume(row["org"]["annual_volume_tons"])}
+                for buyer_id, row in zip(ids, to_create, strict=True)]
     db.session.execute(sa.insert(BuyerOrg.__table__), org_rows)
     contacts = [{"buyer_id": buyer_id, **row["contact"]} for buyer_id, row in zip(ids, to_create, strict=True)
                 if row["contact"]]

@@ -71,9 +71,10 @@ def admin_search(user, q=None, type_=None, region=None, verified=None, active=No
     """The officials' buyer database list as a select (paginate or export it)."""
     stmt = sa.select(BuyerOrg).where(scope_filter(user), BuyerOrg.merged_into_id.is_(None))
     if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(BuyerOrg.name.ilike(like), BuyerOrg.credit_code == q.strip().upper(),
-                                 BuyerOrg.address.ilike(like),
+        words = q.strip()
+        stmt = stmt.where(sa.or_(BuyerOrg.name.icontains(words, autoescape=True),
+                                 BuyerOrg.credit_code == words.upper(),
+                                 BuyerOrg.address.icontains(words, autoescape=True),
                                  BuyerOrg.id.in_(sa.select(BuyerContact.buyer_id).where(
                                      sa.or_(BuyerContact.phone == q.strip(), BuyerContact.name == q.strip())))))
     if type_:
@@ -89,7 +90,8 @@ def admin_search(user, q=None, type_=None, region=None, verified=None, active=No
         # (the JSON text may hold the characters or their \u escapes).
         as_text = sa.cast(BuyerOrg.products_of_interest, sa.String)
         word = product.strip()
-        stmt = stmt.where(sa.or_(as_text.contains(word), as_text.contains(json.dumps(word)[1:-1])))
+        stmt = stmt.where(sa.or_(as_text.contains(word, autoescape=True),
+                                 as_text.contains(json.dumps(word)[1:-1], autoescape=True)))
     return stmt.order_by(BuyerOrg.name, BuyerOrg.id)
 
 

@@ -239,7 +239,11 @@ def update_org(user, org: BuyerOrg, data: dict, expected_version: int) -> BuyerO
         raise BuyerError("county_code", _("This region is outside your area."))
     _check_unique_code(clean["credit_code"], org.id)
     before = org_snapshot(org)
+    identity_changed = (clean["name"], clean["credit_code"]) != (org.name, org.credit_code)
     apply_org(org, clean)
+    if identity_changed and not queries.can_manage_org(user, org):
+        # an official verified the old name and code; the organisation's own edit needs a new check
+        org.verified_at, org.verified_by_id = None, None
     audit.record("buyer.update", "buyer", org.id, before=before, after=org_snapshot(org), actor=user)
     _commit_versioned()
     return org

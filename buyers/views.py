@@ -54,7 +54,8 @@ def org_new():
     if current_user.role == "buyer" and queries.org_for_user(current_user) is not None:
         return redirect(url_for("buyers.my_demands"))
     form = forms.OrgForm()
-    contact = forms.ContactForm(prefix="contact")
+    # the first contact is part of the organisation's form: one CSRF token (the outer form's) covers both
+    contact = forms.ContactForm(prefix="contact", meta={"csrf": False})
     if form.validate_on_submit() and (not contact.name.data or contact.validate(extra_validators=None)):
         contacts = [{f: getattr(contact, f).data for f in ("name", "role", "phone", "email", "private")}] \
             if contact.name.data else []

@@ -122,7 +122,7 @@ def test_a_bad_row_rolls_back_the_whole_import(client, login_as):
 
 def test_a_failure_while_writing_rolls_back_everything(client, login_as, monkeypatch):
     login_as("official", region_code="360000")
-    token = staged(client, csv_file("南昌果蔬配送有限公司,经销商,,360111,,张三,,13800000001,,,,",
+    token = staged(client, csv_file("南昌果蔬配送有限公司,经销商,,360111,,张三,,13800000001,,1200.5,,",
                                     "九江水产批发市场,批发市场,,360402,,李四,,13800000002,,,,"))
     real_insert = imports._insert
 
@@ -236,3 +236,15 @@ def test_an_import_commits_once(client, login_as):
     client.post(f"/buyers/admin/import/{token}/commit")
     again = client.post(f"/buyers/admin/import/{token}/commit", follow_redirects=True)
     assert "已提交" in again.get_data(as_text=True) and count_orgs() == 1
+
+
+def test_imported_fields_are_typed(client, login_as):
+    from decimal import Decimal
+
+    login_as("official", region_code="360000")
+    token = staged(client, csv_file("南昌果蔬配送有限公司,经销商,,360111,南昌市青山湖区,张三,经理,13800000001,zs@example.com,"
+                                    "1200.5,脐橙、蜜柚,2026年南昌名录"))
+    client.post(f"/buyers/admin/import/{token}/commit")
+    org = db.session.scalar(db.select(BuyerOrg))
+    assert org.annual_volume_tons == Decimal("1200.50") and org.products_of_interest == ["脐橙", "蜜柚"]
+    assert org.source == "2026年南昌名录" and org.name_norm and org.contacts[0].email == "zs@example.com"

@@ -169,3 +169,19 @@ def test_admin_filters(client, login_as, make_org):
     assert "赣州超市" in by_type and "九江市场" not in by_type
     unverified = client.get("/buyers/admin?verified=yes").get_data(as_text=True)
     assert "赣州超市" not in unverified
+
+
+def test_member_renaming_a_verified_org_withdraws_verification(client, make_user, make_org, admin):
+    from buyers import services
+
+    member = make_user("buyer")
+    org = make_org("甲公司", member=member)
+    services.verify_org(admin, org)
+    login(client, member)
+    data = {**ORG_FORM, "name": "乙公司", "county_code": org.county_code, "version": str(org.version)}
+    assert client.post(f"/buyers/orgs/{org.id}/edit", data=data).status_code == 302
+    db.session.refresh(org)
+    assert org.name == "乙公司" and org.verified_at is None
+    services.verify_org(admin, org)
+    services.update_org(admin, org, {**services.org_snapshot(org), "name": "丙公司"}, org.version)
+    assert org.verified_at is not None

@@ -65,3 +65,25 @@ def test_csrf_is_required_on_buyer_forms(app, make_user, make_org):
 
     assert db.session.scalar(db.select(db.func.count()).select_from(Demand)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(SavedSearch)) == 0
+
+
+def test_organisation_form_with_contact_works_with_csrf_on(app, make_user):
+    from buyers.models import BuyerOrg
+    from core.db import db
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    buyer = make_user("buyer")
+    client = app.test_client()
+
+    def token(path):
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True)
+                         ).group(1)
+
+    client.post("/login", data={"email": buyer.email, "password": "correct horse battery staple",
+                                "csrf_token": token("/login")})
+    response = client.post("/buyers/orgs/new", data={
+        "csrf_token": token("/buyers/orgs/new"), "name": "深圳鲜达生鲜供应链有限公司", "type": "distributor",
+        "county_code": "440305", "contact-name": "王敏", "contact-phone": "13800138000"})
+    assert response.status_code == 302
+    org = db.session.scalar(db.select(BuyerOrg))
+    assert [c.name for c in org.contacts] == ["王敏"]
