@@ -59,7 +59,8 @@ def test_drafts_are_hidden_and_organiser_pages_guarded(client, make_fair, make_u
     assert client.get(f"/fairs/{fair.id}").status_code == 404
     services.transition(_official, fair, "open")
     assert client.get(f"/fairs/{fair.id}").status_code == 200
-    for path in ("registrations", "suggestions", "meetings", "dashboard", "stats.json", "report", "report.xlsx"):
+    for path in ("registrations", "suggestions", "suggestions/job", "meetings", "dashboard", "stats.json", "report",
+                 "report.xlsx", "edit"):
         assert client.get(f"/fairs/{fair.id}/{path}").status_code == 403, path
     assert client.post(f"/fairs/{fair.id}/status", data={"target": "registration_closed"}).status_code == 403
     assert db.session.get(Fair, fair.id).status == "open"
