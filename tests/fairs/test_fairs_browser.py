@@ -154,7 +154,7 @@ def test_one_fair_from_set_up_to_report(server, browser, make_user, make_produce
 
     # 6. The dashboard (filled by fetch) and the XLSX report show the deal.
     org.goto(fair_url + "/dashboard")
-    org.wait_for_function("document.querySelector('[data-stats-url]').dataset.loaded === 'true'")
+    expect(org.locator("[data-stats-url][data-loaded=true]")).to_have_count(1)  # filled by fetch
     assert org.locator("[data-stat=deal_amount]").inner_text() == "19500.50"
     expect(org.locator("canvas[data-chart=by_county]")).to_have_count(1)
     org.goto(fair_url + "/report")
