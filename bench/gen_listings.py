@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -119,7 +120,7 @@ def _rows(n, producer_ids, seed, today):
     by_province: dict[str, list[str]] = {}
     for code in counties + poverty:
         by_province.setdefault(code[:2], []).append(code)
-    resolved_cache, token_cache = {}, {}
+    resolved_cache = {}
     now = datetime.now(UTC).replace(tzinfo=None)
     picks = rng.choices(range(len(names)), weights=weights, k=n)
     yield None
@@ -129,9 +130,6 @@ def _rows(n, producer_ids, seed, today):
         if name not in resolved_cache:
             resolved_cache[name] = catalogue.resolve(name, min_score=0.85)
         resolved = resolved_cache[name]
-        key = (name, variety)
-        if key not in token_cache:
-            token_cache[key] = listing_tokens(name, variety, resolved.product_id, catalogue)
         if province:
             county = rng.choice(by_province.get(province[:2]) or counties)
         else:
@@ -144,6 +142,9 @@ def _rows(n, producer_ids, seed, today):
         start = today - timedelta(days=rng.randint(0, 90))
         end = start + timedelta(days=rng.randint(20, 240))
         certs = rng.choice(CERT_CHOICES)
+        tokens = listing_tokens(SimpleNamespace(product_name=name, variety=variety, product_id=resolved.product_id,
+                                                category_code=resolved.category, county_code=county,
+                                                certifications=certs), catalogue)
         status = rng.choice(STATUSES)
         if end < today and status == "active" and rng.random() < 0.5:
             status = "expired"
@@ -156,7 +157,7 @@ def _rows(n, producer_ids, seed, today):
             "available_from": start, "available_to": end, "county_code": county,
             "poverty_county": regions.is_poverty_county(county), "certifications": certs,
             "cert_flags": cert_flags(certs), "description": "", "status": status, "version": 1,
-            "search_tokens": token_cache[key], "created_at": now, "updated_at": now,
+            "search_tokens": tokens, "created_at": now, "updated_at": now,
         }
 
 
