@@ -89,7 +89,7 @@ def test_parallel_path_gives_the_same_output(tmp_path):
     rows.insert(3, "{broken")
     demands = [{**DEMANDS[0], "id": f"D{k}"} for k in range(4)] + [{**DEMANDS[0], "id": "E", "product": "梨"}]
     files = ["--listings", write(tmp_path / "l.jsonl", rows), "--demands", write(tmp_path / "d.jsonl", demands)]
-    small = {"MATCHING_PARALLEL_MIN_CELLS": "1", "MATCHING_PARALLEL_MIN_LINES": "2"}
+    small = {"MATCHING_PARALLEL_MIN_CELLS": "1"}
     for command in ("rank", "allocate"):
         one = run(command, *files, env={**small, "MATCHING_WORKERS": "1"})
         two = run(command, *files, env={**small, "MATCHING_WORKERS": "2"})
