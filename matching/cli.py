@@ -1,7 +1,7 @@
 """Command line: the same code path as the app.
 
     python -m matching rank --listings L.jsonl --demands D.jsonl --top 10 [--catalogue FILE] > matches.jsonl
-    python -m matching allocate --listings L.jsonl --demands D.jsonl [--top 10] > allocation.jsonl
+    python -m matching allocate --listings L.jsonl --demands D.jsonl [--top 10] [--matches M.jsonl] > allocation.jsonl
     python -m matching dedupe --existing E.jsonl --incoming N.jsonl > decisions.jsonl
 
 Input: one JSON object per line (unknown fields ignored). A malformed line is reported on
@@ -119,11 +119,32 @@ def run_rank(args, reader: Reader) -> None:
 
 def run_allocate(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
-    _listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
-    _demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none",
-                         parallel_ok=True)
+    listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
+    demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
+    if args.matches:  # reuse the candidates of an earlier `rank` run instead of ranking again
+        ranked = _read_matches(args.matches, listings, demands, args.top, reader)
+    else:
+        ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none", parallel_ok=True)
     _write(allocate_tables(dt, lt, ranked))
+
+
+def _read_matches(path: str, listings, demands, top: int, reader: Reader) -> list:
+    listing_row = {x.id: i for i, x in enumerate(listings)}
+    demand_row = {d.id: i for i, d in enumerate(demands)}
+    ranked: list = [[] for _ in demands]
+    with open(path, encoding="utf-8-sig") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                d = demand_row[row["demand_id"]]
+                ranked[d] = [(float(m["score"]), listing_row[m["listing_id"]], None)
+                             for m in row["matches"][:top]]
+            except (ValueError, KeyError, TypeError) as exc:
+                reader.skipped += 1
+                print(f"{path}:{number}: skipped: unknown id or bad match line ({exc!r})", file=sys.stderr)
+    return ranked
 
 
 def run_dedupe(args, reader: Reader) -> None:
@@ -142,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--top", type=int, default=10)
         p.add_argument("--catalogue", default=None)
         p.add_argument("--weights", default=None, help='JSON, e.g. {"poverty_county": 0.2}')
+        if name == "allocate":
+            p.add_argument("--matches", default=None,
+                           help="rank output to allocate over (skips ranking again)")
         p.set_defaults(func=func)
     p = sub.add_parser("dedupe")
     p.add_argument("--existing", required=True)
