@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz  # noqa: E402
 
-from matching import cli
-from matching.regions import region_names
+from matching import cli  # noqa: E402
+from matching.regions import region_names  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SYLLABLES = list("绿源丰华金穗农鑫盛嘉禾田园兴果多鲜惠野青山红星大地富民康天润瑞中和益春晖佳宏达顺众聚德恒优鸿运福满林海湘赣楚秦巴蜀云岭黔闽粤桂川豫")
@@ -64,7 +64,7 @@ def generate(n_existing: int, n_incoming: int, seed: int = 5) -> tuple[Path, Pat
         incoming.append(rec)
     OUT.mkdir(parents=True, exist_ok=True)
     paths = OUT / "buyers_existing.jsonl", OUT / "buyers_incoming.jsonl"
-    for path, rows in zip(paths, (existing, incoming)):
+    for path, rows in zip(paths, (existing, incoming), strict=False):
         with path.open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matching import cli
-from matching.catalogue import Catalogue
-from matching.normalise import to_simplified
-from matching.regions import region_names
+from matching import cli  # noqa: E402
+from matching.catalogue import Catalogue  # noqa: E402
+from matching.normalise import to_simplified  # noqa: E402
+from matching.regions import region_names  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 _S2T = __import__("opencc").OpenCC("s2t")

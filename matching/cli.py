@@ -40,7 +40,7 @@ class Reader:
     def _records(self, path: str, lines: list[str], cls) -> list:
         parsed = _parse_all(lines)
         records, seen = [], set()
-        for number, (line, data) in enumerate(zip(lines, parsed), 1):
+        for number, (line, data) in enumerate(zip(lines, parsed, strict=False), 1):
             if not line.strip():
                 continue
             try:
@@ -72,7 +72,7 @@ def _parse_all(lines: list[str]) -> list:
         try:
             values = json.loads("[" + ",".join(t or "null" for t in stripped) + "]")
             if len(values) == len(lines) and all(isinstance(v, dict) or not t
-                                                 for v, t in zip(values, stripped)):
+                                                 for v, t in zip(values, stripped, strict=False)):
                 return values
         except ValueError:
             pass
@@ -111,7 +111,7 @@ def run_rank(args, reader: Reader) -> None:
     # written as text: the reasons are already JSON, which saves building 10 dicts per match
     ids = [json.dumps(x.id, ensure_ascii=False) for x in listings]
     out = sys.stdout
-    for demand, items in zip(demands, ranked):
+    for demand, items in zip(demands, ranked, strict=False):
         matches = ",".join(f'{{"listing_id":{ids[j]},"score":{round(s, 4)!r},"reasons":{r}}}'
                            for s, j, r in items)
         out.write(f'{{"demand_id":{json.dumps(demand.id, ensure_ascii=False)},"matches":[{matches}]}}\n')

@@ -154,7 +154,7 @@ def test_property_scores_in_range_and_no_constraint_broken(catalogue, raw_listin
     ls = [Listing.from_dict(x) for x in raw_listings]
     ds = [Demand.from_dict(x) for x in raw_demands]
     by_id = {x.id: x for x in ls}
-    for d, row in zip(ds, rank(ds, ls, catalogue=catalogue)):
+    for d, row in zip(ds, rank(ds, ls, catalogue=catalogue), strict=False):
         for match in row["matches"]:
             assert 0.0 <= match["score"] <= 1.0
             verdict = explain(d, by_id[match["listing_id"]], catalogue=catalogue)
