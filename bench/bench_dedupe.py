@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz import fuzz
 
-from matching import cli  # noqa: E402
-from matching.regions import region_names  # noqa: E402
+from matching import cli
+from matching.regions import region_names
 
 OUT = ROOT / "bench" / "out"
 SYLLABLES = list("绿源丰华金穗农鑫盛嘉禾田园兴果多鲜惠野青山红星大地富民康天润瑞中和益春晖佳宏达顺众聚德恒优鸿运福满林海湘赣楚秦巴蜀云岭黔闽粤桂川豫")
@@ -79,8 +79,7 @@ def baseline_seconds_per_pair(epath: Path, npath: Path, sample: int) -> tuple[fl
     for a in names_n:
         for b in names_e:  # the naive loop the issue asks to compare against
             score = fuzz.WRatio(a, b)
-            if score > best:
-                best = score
+            best = max(best, score)
     elapsed = time.perf_counter() - start
     return elapsed / (len(names_n) * len(names_e)), len(names_n) * len(names_e)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import parallel
 from .catalogue import Catalogue
 from .prepare import STRINGS, Table, demand_table, listing_table
 from .records import Demand, Listing
@@ -148,10 +149,15 @@ def _top_pairs(rows, cols, score, n_rows, n_cols, top) -> np.ndarray:
 
 
 def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None,
-                blocks: Blocks | None = None, reasons: str = "dict") -> list[list[tuple[float, int, object]]]:
+                blocks: Blocks | None = None, reasons: str = "dict",
+                parallel_ok: bool = False) -> list[list[tuple[float, int, object]]]:
     """For each demand row: [(score, listing_row, reasons)], best first, at most `top`.
-    reasons: "dict" (default), "json" (JSON text, for the command line) or "none"."""
+    reasons: "dict" (default), "json" (JSON text, for the command line) or "none".
+    parallel_ok: split big inputs by product block over the cores in forked processes (the
+    command line does; a web request or job should not fork, so the default is off)."""
     weights = merge_weights(weights)
+    if parallel_ok and len(dt) > 1 and len(dt) * len(lt) >= parallel.MIN_CELLS and parallel.workers() > 1:
+        return _rank_in_parallel(dt, lt, top, weights, reasons)
     blocks = blocks or Blocks(lt)
     found = _Found(len(dt))
     for product, d_rows in _group(dt["product"]).items():
@@ -162,6 +168,42 @@ def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None
     _category_fallback(dt, lt, blocks, weights, top, found)
     _fuzzy_fallback(dt, lt, blocks, weights, top, found)
     return found.best(top, reasons)
+
+
+def _rank_in_parallel(dt, lt, top, weights, reasons):
+    parts = _split_demands(dt, lt, parallel.workers())
+    results = parallel.run(_rank_part, list(range(len(parts))),
+                           {"dt": dt, "lt": lt, "parts": parts, "top": top, "weights": weights,
+                            "reasons": reasons})
+    out: list = [[] for _ in range(len(dt))]
+    for rows, result in zip(parts, results):
+        for row, items in zip(rows.tolist(), result):
+            out[row] = items
+    return out
+
+
+def _rank_part(k: int):
+    shared = parallel.shared()
+    rows = shared["parts"][k]
+    return rank_tables(shared["dt"].take(rows), shared["lt"], shared["top"], shared["weights"],
+                       reasons=shared["reasons"], parallel_ok=False)
+
+
+def _split_demands(dt, lt, n: int) -> list[np.ndarray]:
+    """Demand rows in n parts of similar work (demands x listings of their product block);
+    a product's demands stay together so each part scores whole blocks."""
+    listing_counts = {k: len(v) for k, v in _group(lt["product"]).items()}
+    groups = sorted(_group(dt["product"]).items(),
+                    key=lambda kv: -len(kv[1]) * listing_counts.get(kv[0], 1))
+    loads, parts = [0] * n, [[] for _ in range(n)]
+    for product, rows in groups:
+        k = loads.index(min(loads))
+        loads[k] += len(rows) * listing_counts.get(product, 1)
+        parts[k].append(rows)
+    unresolved = np.flatnonzero(dt["product"] < 0)
+    if len(unresolved):
+        parts[loads.index(min(loads))].append(unresolved)
+    return [np.sort(np.concatenate(p)) if p else np.zeros(0, dtype=np.int64) for p in parts if p]
 
 
 def _category_fallback(dt, lt, blocks, weights, top, found):

@@ -92,7 +92,9 @@ def _county(data: dict, name: str) -> str | None:
 
 
 def _codes(data: dict, name: str, allowed: frozenset | None = None) -> tuple[str, ...]:
-    value = data.get(name) or []
+    value = data.get(name) or ()
+    if not value:
+        return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
@@ -223,7 +225,8 @@ class Demand:
         return cls(
             id=_id(data), product=_text(data, "product", required=True),
             variety=_text(data, "variety"), spec=spec, quantity_min=qmin, quantity_max=qmax,
-            unit=_unit(data, "unit"), price_max=price,
+            unit=_unit(data, "unit") if data.get("unit") or qmin is not None or qmax is not None else "公斤",
+            price_max=price,
             price_unit=_price_unit(data, "price_unit", price), needed_from=start, needed_to=end,
             delivery_county_code=_county(data, "delivery_county_code"),
             preferred_province_codes=provinces,

@@ -61,7 +61,19 @@ class SearchFilters:
             return data
         data = dict(data or {})
         known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in data.items() if k in known and v not in (None, "")})
+        clean = {k: v for k, v in data.items() if k in known and v not in (None, "")}
+        for key in ("min_quantity_kg", "max_price"):  # strings from a query string or JSON become Decimals
+            if key in clean:
+                clean[key] = parse_decimal(clean[key])
+        for key in ("available_from", "available_to"):
+            if isinstance(clean.get(key), str):
+                try:
+                    clean[key] = date.fromisoformat(clean[key])
+                except ValueError:
+                    clean[key] = None
+        if "poverty_only" in clean:
+            clean["poverty_only"] = clean["poverty_only"] in (True, 1, "1", "true", "on")
+        return cls(**clean)
 
 
 @dataclass

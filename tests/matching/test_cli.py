@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -6,9 +7,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args):
+def run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "matching", *args], cwd=ROOT, capture_output=True, check=False,
-                          text=True, encoding="utf-8", timeout=120)
+                          text=True, encoding="utf-8", timeout=120, env={**os.environ, **(env or {})})
 
 
 def write(path, rows):
@@ -81,3 +82,17 @@ def test_rank_cli_output_equals_the_library(tmp_path):
     cli_rows = [json.loads(x) for x in result.stdout.splitlines()]
     lib_rows = rank([Demand.from_dict(d) for d in DEMANDS], [Listing.from_dict(x) for x in good], top=3)
     assert cli_rows == json.loads(json.dumps(lib_rows, ensure_ascii=False))
+
+
+def test_parallel_path_gives_the_same_output(tmp_path):
+    rows = [{**x, "id": f"{x['id']}-{k}"} for k in range(6) for x in LISTINGS if isinstance(x, dict)]
+    rows.insert(3, "{broken")
+    demands = [{**DEMANDS[0], "id": f"D{k}"} for k in range(4)] + [{**DEMANDS[0], "id": "E", "product": "梨"}]
+    files = ["--listings", write(tmp_path / "l.jsonl", rows), "--demands", write(tmp_path / "d.jsonl", demands)]
+    small = {"MATCHING_PARALLEL_MIN_CELLS": "1", "MATCHING_PARALLEL_MIN_LINES": "2"}
+    for command in ("rank", "allocate"):
+        one = run(command, *files, env={**small, "MATCHING_WORKERS": "1"})
+        two = run(command, *files, env={**small, "MATCHING_WORKERS": "2"})
+        assert one.returncode == two.returncode == 1
+        assert one.stdout == two.stdout and one.stdout
+        assert one.stderr == two.stderr and ":4: skipped" in one.stderr

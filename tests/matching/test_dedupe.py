@@ -96,3 +96,20 @@ def test_labelled_set_precision_and_recall():
           f"labelled-different pairs linked: {len(wrong_links)}")
     assert precision >= 0.95 and recall >= 0.95
     assert not wrong_links
+
+
+def test_blocking_compares_few_pairs(monkeypatch):
+    import random
+
+    import matching.entity_resolution as mod
+    rng = random.Random(3)
+    chars = "绿源丰华金穗农鑫盛嘉禾田园兴果多鲜惠野青山红星大地富民康天润瑞中和益春晖佳宏达顺众聚德恒优鸿运"
+    def name():
+        return "".join(rng.choice(chars) for _ in range(3)) + "农业发展有限公司"
+    existing = _records([{"id": i, "name": name(), "phones": [f"139{i:08d}"]} for i in range(3000)])
+    incoming = _records([{"id": f"n{i}", "name": name()} for i in range(300)])
+    calls = []
+    original = mod.compare
+    monkeypatch.setattr(mod, "compare", lambda a, b: calls.append(1) or original(a, b))
+    mod.dedupe(existing, incoming)
+    assert len(calls) < 300 * 30  # all pairs would be 900,000 (plus the incoming among themselves)

@@ -51,3 +51,9 @@ def test_buyer_record():
     assert record.phones == ("138",) and record.credit_code == "ABC"
     with pytest.raises(RecordError, match="name"):
         BuyerRecord.from_dict({"id": 1})
+
+
+def test_demand_without_quantities_needs_no_unit():
+    assert Demand.from_dict({"id": 1, "product": "梨"}).quantity_max is None
+    with pytest.raises(RecordError, match="unit"):
+        Demand.from_dict({"id": 1, "product": "梨", "quantity_max": 5})
