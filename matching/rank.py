@@ -120,25 +120,40 @@ class _Found:
 
 def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclude_same_product=False):
     """Score demands dt (rows d_index of the caller's table) against listings lt (rows
-    l_index) and add the best eligible pairs of each demand to found."""
+    l_index) and add the best eligible pairs of each demand to found.
+
+    Demands are taken in order of their needed-from date, so each chunk needs a narrow span of
+    dates and only the listings whose supply window meets that span are scored (the date
+    constraint would drop the others anyway)."""
     step = max(1, CHUNK_CELLS // max(len(lt), 1))
     strings = {k: unique_strings(lt[k]) for k in ("name", "variety", "spec")}
+    order = np.argsort(dt["start"], kind="stable")
     for start in range(0, len(dt), step):
-        chunk = dt.take(np.arange(start, min(start + step, len(dt))))
-        rows, cols, score, values, total = _score_pairs(chunk, lt, block, weights, exclude_same_product,
-                                                        strings)
+        chunk_rows = order[start:start + step]
+        chunk = dt.take(chunk_rows)
+        near = np.flatnonzero((lt["start"] <= chunk["end"].max()) & (lt["end"] >= chunk["start"].min()))
+        if not len(near):
+            continue
+        sub = lt.take(near) if len(near) < len(lt) else lt
+        sub_strings = strings if sub is lt else {k: (v[0], v[1][near]) for k, v in strings.items()}
+        rows, cols, score, values, total = _score_pairs(chunk, sub, block, weights, exclude_same_product,
+                                                        sub_strings)
         if not len(rows):
             continue
-        pick = _top_pairs(rows, cols, score, len(chunk), len(lt), top)
+        global_rows = l_index[near] if sub is not lt else l_index
+        pick = _top_pairs(rows, cols, score, len(chunk), len(sub), top, global_rows)
         names, table = _contributions(values, weights, total, block, pick)
-        found.add(d_index[start + rows[pick]].tolist(), score[pick].tolist(),
-                  l_index[cols[pick]].tolist(), names, table, block)
+        listing_rows = global_rows[cols[pick]]
+        found.add(d_index[chunk_rows[rows[pick]]].tolist(), score[pick].tolist(),
+                  listing_rows.tolist(), names, table, block)
 
 
-def _top_pairs(rows, cols, score, n_rows, n_cols, top) -> np.ndarray:
-    """Indices of the best `top` pairs of each row (pairs given as rows, cols, score)."""
-    dense = np.full((n_rows, n_cols), -1.0, dtype=np.float32)
-    dense[rows, cols] = score
+def _top_pairs(rows, cols, score, n_rows, n_cols, top, tie_rank) -> np.ndarray:
+    """Indices of the best `top` pairs of each row (pairs given as rows, cols, score); equal
+    scores go to the lower tie_rank (the global listing row), as in the final ordering, so the
+    result does not depend on how the work was chunked."""
+    dense = np.full((n_rows, n_cols), -1.0, dtype=np.float64)
+    dense[rows, cols] = score - tie_rank[cols] * 1e-15
     position = np.full((n_rows, n_cols), -1, dtype=np.int64)
     position[rows, cols] = np.arange(len(rows))
     k = min(top, n_cols)
