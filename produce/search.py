@@ -39,6 +39,7 @@ from produce.units import price_per_kg_or_none
 SORTS = ("relevance", "price", "newest")
 DEFAULT_MAX_RESULTS = 1000
 MAX_PER_PAGE = 100
+NO_MATCH = "znomatch"  # a token no listing holds
 MIN_QUERY_SCORE = 0.7  # initials (pg) resolve at 0.7; the fuzzy fallback below that is not trusted
 
 
@@ -121,7 +122,7 @@ def _facet_tokens(f: SearchFilters) -> list[str]:
     if f.category:
         tokens.append(category_token(f.category))
     if f.region:
-        tokens.append(region_token(f.region) or "rnone")
+        tokens.append(region_token(f.region) or NO_MATCH)
     if f.certification in CERT_BITS:
         tokens.append(certification_token(f.certification))
     if f.poverty_only:
@@ -224,11 +225,17 @@ def _plan(q: str | None, facets: list[str]) -> _Plan:
         residual = []
         if resolved.exact and resolved.term and resolved.term in norm and resolved.term != norm:
             residual = list(query_tokens(norm.replace(resolved.term, " ", 1)))
-        exact = _Tier([product_token(resolved.product_id), *residual, *facets],
-                      product_id=None if residual or facets else resolved.product_id)
+        # The product implies its category: a category facet would only lengthen the intersection.
+        # (Among facet tokens only categories start with "c".)
+        asked = [t for t in facets if t.startswith("c")]
+        exact_facets = [t for t in facets if not t.startswith("c")]
+        if asked and asked != [category_token(resolved.category or "")]:
+            exact_facets.append(NO_MATCH)  # another category asked for: nothing of this product qualifies
+        exact = _Tier([product_token(resolved.product_id), *residual, *exact_facets],
+                      product_id=None if residual or exact_facets else resolved.product_id)
         partial = _Tier([mention_token(resolved.product_id), *residual, *facets])
         return _Plan([exact, partial], catalogue.names_by_id.get(resolved.product_id))
-    text = list(query_tokens(q)) or ["-"]
+    text = list(query_tokens(q)) or [NO_MATCH]
     by_initials = catalogue.products_for_initials(q)
     if by_initials:
         others = sa.or_(Listing.product_id.is_(None), Listing.product_id.not_in(by_initials))
