@@ -98,7 +98,7 @@ def import_upload():
         upload = form.file.data
         data = upload.read(current_app.config["UPLOAD_MAX_IMPORT_BYTES"] + 1)
         if len(data) > current_app.config["UPLOAD_MAX_IMPORT_BYTES"]:
-            form.file.errors = [_("The file is too large.")]
+            form.file.errors = [_("This file is too large.")]
         else:
             try:
                 staged = imports.stage(current_user, upload.filename or "", data)
