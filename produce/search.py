@@ -198,6 +198,13 @@ def tokens_condition(tokens, any_of=()):
     return sa.and_(*conds)
 
 
+_FACET_COLUMNS = {
+    POVERTY_TOKEN: lambda: Listing.poverty_county.is_(True),
+    **{certification_token(code): (lambda bit=bit: Listing.cert_flags.op("&")(bit) != 0)
+       for code, bit in CERT_BITS.items()},
+}
+
+
 @dataclass
 class _Tier:
     """One relevance tier: rows holding every token of `all_of` and one of `any_of`, plus SQL conditions."""
@@ -231,8 +238,14 @@ def _plan(q: str | None, facets: list[str]) -> _Plan:
         exact_facets = [t for t in facets if not t.startswith("c")]
         if asked and asked != [category_token(resolved.category or "")]:
             exact_facets.append(NO_MATCH)  # another category asked for: nothing of this product qualifies
+        as_columns = [_FACET_COLUMNS[t]() for t in exact_facets if t in _FACET_COLUMNS]
+        columns_only = not residual and len(as_columns) == len(exact_facets)
+        # Without a region or extra words, PostgreSQL walks the product's covering B-tree newest first and
+        # checks certification/poverty inside it: cheaper than intersecting a product's long posting list
+        # with the poverty or certification one in the GIN index. SQLite always uses its FTS index.
         exact = _Tier([product_token(resolved.product_id), *residual, *exact_facets],
-                      product_id=None if residual or exact_facets else resolved.product_id)
+                      conds=as_columns if columns_only else [],
+                      product_id=resolved.product_id if columns_only else None)
         partial = _Tier([mention_token(resolved.product_id), *residual, *facets])
         return _Plan([exact, partial], catalogue.names_by_id.get(resolved.product_id))
     text = list(query_tokens(q)) or [NO_MATCH]
