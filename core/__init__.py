@@ -56,7 +56,7 @@ def _import_models() -> None:
         try:
             importlib.import_module(f"{package}.models")
         except ModuleNotFoundError as error:
-            if error.name != f"{package}.models":
+            if error.name not in (package, f"{package}.models"):
                 raise
 
 
@@ -65,7 +65,7 @@ def _register_blueprints(app: Flask) -> None:
         try:
             views = importlib.import_module(f"{package}.views")
         except ModuleNotFoundError as error:
-            if error.name != f"{package}.views":
+            if error.name not in (package, f"{package}.views"):
                 raise
             continue
         for blueprint in getattr(views, "blueprints", [views.bp]):
