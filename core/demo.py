@@ -42,7 +42,7 @@ def load_demo() -> list[str]:
         try:
             module = importlib.import_module(f"{package}.demo")
         except ModuleNotFoundError as error:
-            if error.name != f"{package}.demo":
+            if error.name not in (package, f"{package}.demo"):
                 raise
             continue
         report.extend(module.load())
