@@ -30,9 +30,14 @@ class RegionDetail(RegionRef):
                                        metadata={"description": "One of the 832 national poverty counties"})
 
 
+class RegionPath(ma.Schema):
+    code = ma.fields.String(required=True, validate=CODE, metadata={"example": "360732"})
+
+
 class RegionQuery(PageQuery):
     parent = ma.fields.String(validate=CODE, metadata={"description": "List this region's children "
-                                                                      "(default: the provinces)"})
+                                                                      "(default: the provinces)",
+                                                       "example": "360700"})
 
 
 RegionPage = page_schema(RegionSummary, "RegionPage")
@@ -57,6 +62,7 @@ def list_regions(page: int, size: int, parent: str | None = None):
 
 
 @blp.route("/<string:code>")
+@blp.arguments(RegionPath, location="path", as_kwargs=True)
 @blp.response(200, RegionDetail)
 @blp.errors(404)
 def get_region(code: str):
