@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from accounts.passwords import MAX_LENGTH, password_problems
 from core import regions
@@ -74,7 +74,8 @@ class AdminCreateUserForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     producer_kind = SelectField(_l("Producer kind"), choices=KIND_CHOICES, validators=[Optional()])
-    region_code = RegionCodeField(_l("Region (officials)"), validators=[Optional(), Length(min=6, max=6)])
+    region_code = RegionCodeField(_l("Region (officials)"),
+                                  validators=[Regexp(r"^(\d{6})?$", message=_l("Six digits, e.g. 360732."))])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), StrongPassword()])
 
     def validate_region_code(self, field):

@@ -103,7 +103,7 @@ def account():
             db.session.rollback()
             _apply_errors(form, error)
         else:
-            _start_session(current_user, remember=False)  # this device stays signed in, others do not
+            _start_session(current_user._get_current_object(), remember=False)  # this device stays signed in
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form)

@@ -1,6 +1,7 @@
 """HarvestLink application factory."""
 import importlib
 import logging
+import os
 
 from flask import Flask
 
@@ -16,7 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         "harvestlink",
         root_path=str(REPO_ROOT),
-        instance_path=str(REPO_ROOT / "instance"),
+        # HARVESTLINK_INSTANCE moves the instance folder (SQLite file, secret, uploads), e.g. for tests.
+        instance_path=os.environ.get("HARVESTLINK_INSTANCE") or str(REPO_ROOT / "instance"),
         template_folder="templates",
         static_folder="static",
     )

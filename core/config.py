@@ -37,7 +37,7 @@ DEFAULTS = {
     "PAGE_SIZE": 20,
 }
 
-ENV_KEYS = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "UPLOAD_FOLDER")
+ENV_KEYS = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "UPLOAD_FOLDER", "ARGON2_PROFILE")
 
 
 def _instance_secret(instance_path: Path) -> str:
@@ -92,5 +92,7 @@ def _check_secret(app, instance_path: Path) -> None:
             raise ConfigError(
                 f"SECRET_KEY is missing or weak: production needs at least {MIN_SECRET_LENGTH} random characters"
             )
+        if app.config["ARGON2_PROFILE"] != "default":
+            raise ConfigError("ARGON2_PROFILE must be 'default' in production")
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)

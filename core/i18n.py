@@ -5,7 +5,7 @@ switches, so a farmer borrowing a phone is never surprised by the language.
 """
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 from core.config import REPO_ROOT
 
@@ -19,6 +19,8 @@ def translation_directories() -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in languages:

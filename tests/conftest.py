@@ -8,6 +8,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from helpers import TEST_PASSWORD, login
 
 from core import create_app
@@ -62,9 +63,19 @@ def app_config(base_config):
     return _config(base_config)
 
 
+def _fresh_request_state():
+    """In production every request gets a new app context (fresh `g`, fresh session). Here the
+    test's app context is shared by the requests it makes, so start each request as if fresh:
+    otherwise Flask-Login's cached user and Flask-Babel's cached locale would leak between them."""
+    for key in list(g):
+        g.pop(key)
+    db.session.expire_all()
+
+
 @pytest.fixture
 def app(_schema, app_config):
     app = create_app(app_config)
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)
     with app.app_context():
         yield app
         db.session.remove()
