@@ -58,7 +58,7 @@ def _import_models() -> None:
         try:
             importlib.import_module(f"{package}.models")
         except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.models"):
+            if error.name not in (package, f"{package}.models"):  # package not in this checkout yet
                 raise
 
 
@@ -67,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
         try:
             views = importlib.import_module(f"{package}.views")
         except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.views"):
+            if error.name not in (package, f"{package}.views"):  # package not in this checkout yet
                 raise
             continue
         for blueprint in getattr(views, "blueprints", [views.bp]):

@@ -52,7 +52,7 @@ def register_cli(app) -> None:
         try:
             module = importlib.import_module(f"{package}.cli")
         except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.cli"):
+            if error.name not in (package, f"{package}.cli"):  # package not in this checkout yet
                 raise
             continue
         for command in module.commands:

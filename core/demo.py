@@ -42,7 +42,7 @@ def load_demo() -> list[str]:
         try:
             module = importlib.import_module(f"{package}.demo")
         except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.demo"):
+            if error.name not in (package, f"{package}.demo"):  # package not in this checkout yet
                 raise
             continue
         report.extend(module.load())
