@@ -36,7 +36,7 @@ from .rank import rank_tables
 from .records import Demand, Listing
 
 MILP_MAX_EDGES = 2_000
-REPAIR_ROUNDS = 5
+REPAIR_ROUNDS = 2
 _TOL = 1e-6
 
 
@@ -147,18 +147,17 @@ def solve(edges: list[Edge], dt, lt) -> tuple[np.ndarray, str]:
         flows[active] = _solve_milp(edges, active, supply, want)
         return _zero_small(flows), "optimal"
     status = "optimal"
-    for _ in range(REPAIR_ROUNDS + 1):
+    for round_number in range(REPAIR_ROUNDS + 1):
         x = _solve_lp(edges, active, supply, want)
-        short = [pos for pos, i in enumerate(active)
-                 if _TOL < x[pos] < edges[i].min_order - _TOL]
-        if not short:
+        short = {active[pos] for pos in range(len(active))
+                 if _TOL < x[pos] < edges[active[pos]].min_order - _TOL}
+        if not short or round_number == REPAIR_ROUNDS:
             break
         status = "repaired"
-        drop = {active[pos] for pos in short}
-        active = [i for i in active if i not in drop]
+        keep = [pos for pos, i in enumerate(active) if i not in short]
+        active = [active[pos] for pos in keep]
         if not active:
-            x = np.zeros(0)
-            break
+            return np.zeros(len(edges)), status
     flows = np.zeros(len(edges))
     flows[active] = x
     for i, e in enumerate(edges):  # after the last round: below minimum -> nothing

@@ -7,13 +7,11 @@ normalised names are similar (rapidfuzz, block 'fuzzy'). No demand is compared w
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .catalogue import Catalogue
-from .prepare import Table, demand_table, listing_table
+from .prepare import STRINGS, Table, demand_table, listing_table
 from .records import Demand, Listing
 from .scoring import combine, constraint_masks, factor_values, merge_weights
 
@@ -29,7 +27,7 @@ class Blocks:
     def __init__(self, lt: Table):
         self.by_product: dict[int, np.ndarray] = _group(lt["product"])
         self.by_category: dict[int, np.ndarray] = _group(lt["category"])
-        self.names = lt["name"]
+        self.name_ids = lt["name"]
 
 
 def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
@@ -39,38 +37,51 @@ def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
     return {int(k): order[bounds[i]:bounds[i + 1]] for i, k in enumerate(uniq) if k >= 0}
 
 
-def _score_block(dt: Table, lt: Table, block: str, weights: dict):
+def _score_pairs(dt: Table, lt: Table, block: str, weights: dict, exclude_same_product=False):
+    """Eligible pairs (rows, cols) of dt x lt after the hard constraints, with their scores and
+    factor values. Factors are computed for eligible pairs only."""
     masks = constraint_masks(dt, lt)
     passed = masks["date"] & masks["price"] & masks["certification"] & masks["min_order"]
-    values = factor_values(dt, lt, block)
+    if exclude_same_product:  # those pairs were scored in the product block
+        passed &= dt["product"][:, None] != lt["product"][None, :]
+    rows, cols = np.nonzero(passed)
+    values = factor_values(dt, lt, rows, cols, block)
     score, total = combine(values, weights)
-    return passed, score * BLOCK_FACTOR[block], values, total
+    return rows, cols, score * BLOCK_FACTOR[block], values, total
 
 
-def _reasons(values, weights, total, i, j, block) -> dict:
+def _reasons_many(values, weights, total, block, pick=None) -> list[dict]:
     """Each factor's contribution (they add up to the score, up to rounding) and the block."""
     scale = BLOCK_FACTOR.get(block, 1.0) / total
-    out = {name: round(float(w * values[name][i, j] * scale), 4) for name, w in weights.items() if w}
-    out["block"] = block
+    names = [name for name, w in weights.items() if w]
+    columns = [np.asarray(values[n]) if pick is None else np.asarray(values[n])[pick] for n in names]
+    table = np.round(np.stack([weights[n] * scale * c for n, c in zip(names, columns)], axis=1), 4)
+    out = []
+    for line in table.tolist():
+        reasons = dict(zip(names, line))
+        reasons["block"] = block
+        out.append(reasons)
     return out
 
 
-def _top_from_block(dt, lt, l_index, block, weights, top, sink):
-    """Score demands dt against listings lt (l_index maps back to global listing rows) and
-    push (score, listing_row, reasons) candidates into sink[demand_pos]."""
+def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclude_same_product=False):
+    """Score demands dt (rows d_index of the caller's table) against listings lt (rows
+    l_index) and append (score, listing_row, reasons) of the best eligible ones to found."""
     step = max(1, CHUNK_CELLS // max(len(lt), 1))
     for start in range(0, len(dt), step):
         chunk = dt.take(np.arange(start, min(start + step, len(dt))))
-        passed, score, values, total = _score_block(chunk, lt, block, weights)
-        masked = np.where(passed, score, -1.0)
-        k = min(top, masked.shape[1])
-        best = np.argpartition(-masked, k - 1, axis=1)[:, :k] if k < masked.shape[1] else \
-            np.tile(np.arange(masked.shape[1]), (masked.shape[0], 1))
-        for i in range(masked.shape[0]):
-            for j in best[i]:
-                if masked[i, j] >= 0:
-                    sink[start + i].append((float(score[i, j]), int(l_index[j]),
-                                            _reasons(values, weights, total, i, j, block)))
+        rows, cols, score, values, total = _score_pairs(chunk, lt, block, weights, exclude_same_product)
+        if not len(rows):
+            continue
+        order = np.lexsort((-score, rows))  # by row, best score first
+        rows_sorted = rows[order]
+        first = np.searchsorted(rows_sorted, rows_sorted, side="left")
+        pick = order[(np.arange(len(order)) - first) < top]
+        reasons = _reasons_many(values, weights, total, block, pick)
+        targets = d_index[start + rows[pick]].tolist()
+        listings = l_index[cols[pick]].tolist()
+        for target, s, listing, reason in zip(targets, score[pick].tolist(), listings, reasons):
+            found[target].append((s, listing, reason))
 
 
 def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None,
@@ -79,49 +90,44 @@ def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None
     weights = merge_weights(weights)
     blocks = blocks or Blocks(lt)
     found: list[list] = [[] for _ in range(len(dt))]
-    by_product = _group(dt["product"])
-    for product, d_rows in by_product.items():
+    for product, d_rows in _group(dt["product"]).items():
         l_rows = blocks.by_product.get(product)
         if l_rows is not None:
-            sink = defaultdict(list)
-            _top_from_block(dt.take(d_rows), lt.take(l_rows), l_rows, "product", weights, top, sink)
-            for pos, items in sink.items():
-                found[d_rows[pos]].extend(items)
+            _top_from_block(dt.take(d_rows), lt.take(l_rows), d_rows, l_rows, "product",
+                            weights, top, found)
     _category_fallback(dt, lt, blocks, weights, top, found)
     _fuzzy_fallback(dt, lt, blocks, weights, top, found)
     return [sorted(items, key=lambda t: (-t[0], t[1]))[:top] for items in found]
 
 
 def _category_fallback(dt, lt, blocks, weights, top, found):
-    short = [i for i in range(len(dt)) if len(found[i]) < top and dt["category"][i] >= 0]
-    by_cat: dict[int, list[int]] = defaultdict(list)
-    for i in short:
-        by_cat[int(dt["category"][i])].append(i)
-    for category, d_rows in by_cat.items():
-        cat_rows = blocks.by_category.get(category)
-        if cat_rows is None:
+    short = np.array([i for i in range(len(dt)) if len(found[i]) < top and dt["category"][i] >= 0],
+                     dtype=np.int64)
+    if not len(short):
+        return
+    for category, positions in _group(dt["category"][short]).items():
+        l_rows = blocks.by_category.get(category)
+        if l_rows is None:
             continue
-        for i in d_rows:  # exclude the demand's own product block (already scored)
-            l_rows = cat_rows[lt["product"][cat_rows] != dt["product"][i]]
-            if len(l_rows):
-                sink = defaultdict(list)
-                _top_from_block(dt.take(np.array([i])), lt.take(l_rows), l_rows, "category",
-                                weights, top, sink)
-                found[i].extend(sink[0])
+        d_rows = short[positions]
+        _top_from_block(dt.take(d_rows), lt.take(l_rows), d_rows, l_rows, "category",
+                        weights, top, found, exclude_same_product=True)
 
 
 def _fuzzy_fallback(dt, lt, blocks, weights, top, found):
-    unresolved = [i for i in range(len(dt)) if dt["product"][i] < 0 and dt["name"][i]]
+    unresolved = [i for i in range(len(dt)) if dt["product"][i] < 0 and dt["name"][i] > 0]
     if not unresolved:
         return
-    names = blocks.names
+    uniq, inverse = np.unique(blocks.name_ids, return_inverse=True)
+    names = [STRINGS[i] for i in uniq]
     for i in unresolved:
-        hits = process.extract(dt["name"][i], names, scorer=fuzz.WRatio, limit=top * 20, score_cutoff=70)
-        l_rows = np.array(sorted({h[2] for h in hits}), dtype=np.int64)
+        hits = process.extract(STRINGS[dt["name"][i]], names, scorer=fuzz.WRatio, limit=top * 5,
+                               score_cutoff=70)
+        hit_ids = np.array([h[2] for h in hits], dtype=np.int64)
+        l_rows = np.flatnonzero(np.isin(inverse, hit_ids))
         if len(l_rows):
-            sink = defaultdict(list)
-            _top_from_block(dt.take(np.array([i])), lt.take(l_rows), l_rows, "fuzzy", weights, top, sink)
-            found[i].extend(sink[0])
+            _top_from_block(dt.take(np.array([i])), lt.take(l_rows), np.array([i]), l_rows,
+                            "fuzzy", weights, top, found)
 
 
 def rank(demands: list[Demand], listings: list[Listing], top: int = 10, weights: dict | None = None,
@@ -150,7 +156,7 @@ def explain(demand: Demand, listing: Listing, weights: dict | None = None,
         block = "product"
     elif dt["category"][0] >= 0 and dt["category"][0] == lt["category"][0]:
         block = "category"
-    elif dt["product"][0] < 0 and fuzz.WRatio(dt["name"][0], lt["name"][0]) >= 70:
+    elif dt["product"][0] < 0 and fuzz.WRatio(STRINGS[dt["name"][0]], STRINGS[lt["name"][0]]) >= 70:
         block = "fuzzy"
     else:
         block = "none"
@@ -160,11 +166,12 @@ def explain(demand: Demand, listing: Listing, weights: dict | None = None,
         if not masks[name][0, 0]:
             violations.append({"constraint": name, "message": _MESSAGES[name](demand, listing)})
     scored_as = block if block != "none" else "category"
-    values = factor_values(dt, lt, scored_as)
+    one = np.array([0])
+    values = factor_values(dt, lt, one, one, scored_as)
     score, total = combine(values, weights)
-    score = score * BLOCK_FACTOR[scored_as]
-    return {"eligible": not violations, "violations": violations, "score": round(float(score[0, 0]), 4),
-            "reasons": _reasons(values, weights, total, 0, 0, block)}
+    return {"eligible": not violations, "violations": violations,
+            "score": round(float(score[0] * BLOCK_FACTOR[scored_as]), 4),
+            "reasons": _reasons_many(values, weights, total, scored_as)[0]}
 
 
 def _product_message(dt, lt, catalogue) -> str:

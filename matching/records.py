@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 
 from . import units
 
 CERTIFICATIONS = frozenset({"green_food", "organic", "gi", "pollution_free"})
+_UNIT_FAST = frozenset(units.KG_PER_UNIT) | units.COUNT_UNITS
 
 
 class RecordError(ValueError):
@@ -19,6 +21,8 @@ class RecordError(ValueError):
 
 def _number(data: dict, name: str, required: bool = False, minimum: float = 0.0) -> float | None:
     value = data.get(name)
+    if (value.__class__ is int or value.__class__ is float) and minimum <= value < math.inf:
+        return float(value)  # fast path for the common case
     if value is None or value == "":
         if required:
             raise RecordError(name, "is required")
@@ -36,6 +40,8 @@ def _number(data: dict, name: str, required: bool = False, minimum: float = 0.0)
 
 def _text(data: dict, name: str, required: bool = False) -> str:
     value = data.get(name)
+    if value.__class__ is str and value and not required:
+        return value.strip()
     if value is None:
         value = ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -53,10 +59,20 @@ def _id(data: dict):
     return value
 
 
+@lru_cache(maxsize=8192)
+def _parse_date(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
 def _date(data: dict, name: str) -> date | None:
     value = data.get(name)
     if value in (None, ""):
         return None
+    if value.__class__ is str:
+        try:
+            return _parse_date(value)
+        except ValueError:
+            pass
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -67,6 +83,8 @@ def _county(data: dict, name: str) -> str | None:
     value = data.get(name)
     if value in (None, ""):
         return None
+    if value.__class__ is str and len(value) == 6 and value.isdigit():
+        return value
     text = str(int(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value).strip()
     if len(text) != 6 or not text.isdigit():
         raise RecordError(name, f"{value!r} is not a six-digit GB/T 2260 code")
@@ -98,6 +116,9 @@ def _flag(data: dict, name: str) -> bool | None:
 
 
 def _unit(data: dict, name: str) -> str:
+    value = data.get(name)
+    if value.__class__ is str and value in _UNIT_FAST:
+        return value
     try:
         return units.normalise_unit(_text(data, name, required=True))
     except units.UnitError as exc:
