@@ -193,3 +193,17 @@ def expire_listings(today: date | None = None) -> int:
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount
+
+
+def send_contact_request(buyer, listing: Listing, message: str) -> None:
+    """A signed-in buyer's request about a listing, delivered to every member of its producer."""
+    from flask import url_for
+
+    from core.notifications import notify
+
+    text = _("%(buyer)s (%(email)s %(phone)s) about %(product)s: %(message)s", buyer=buyer.display_name,
+             email=buyer.email, phone=buyer.phone or "", product=listing.product_name, message=message.strip()[:1000])
+    for member in listing.producer.members:
+        notify(member.user_id, "listing.contact", text,
+               link=url_for("produce.listing_detail", listing_id=listing.id))
+    db.session.commit()
