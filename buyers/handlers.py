@@ -4,7 +4,7 @@ the blueprint is registered."""
 import logging
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
@@ -19,9 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def _link(endpoint: str, **values) -> str | None:
+    """A relative URL, also outside a request (a listing saved by a job or the CLI)."""
     try:
-        return url_for(endpoint, **values)
-    except (BuildError, RuntimeError):
+        return current_app.url_map.bind("", script_name="/").build(endpoint, values)
+    except BuildError:
         return None
 
 

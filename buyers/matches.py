@@ -85,16 +85,12 @@ def refresh_listing(listing_id: int) -> list[tuple[int, float]]:
 
 
 def _candidate_listings(models, demand: Demand) -> list:
-    Listing, Product = models.Listing, models.Product
-    stmt = sa.select(Listing).where(Listing.status == "active")
-    codes = _category_codes(demand.product_name)
-    if codes:
-        in_category = sa.select(Product.id).where(Product.code.in_(codes))
-        stmt = stmt.where(sa.or_(Listing.product_id.in_(in_category),
-                                 sa.and_(Listing.product_id.is_(None),
-                                         Listing.product_name.contains(demand.product_name[:20]))))
-    else:
-        stmt = stmt.where(Listing.product_name.contains(demand.product_name[:20]))
+    """Active listings of the demand's catalogue category (or with a similar name when unresolved)."""
+    Listing = models.Listing
+    resolved = engine.resolve_product(demand.product_name)
+    by_name = Listing.product_name.contains(demand.product_name[:20])
+    stmt = sa.select(Listing).where(Listing.status == "active",
+                                    sa.or_(Listing.category_code == resolved[1], by_name) if resolved else by_name)
     return list(db.session.scalars(stmt.order_by(Listing.id.desc()).limit(MAX_CANDIDATE_LISTINGS)))
 
 

@@ -186,10 +186,10 @@ def search_listings(params: dict, page: int = 1, per_page: int = 20):
         from produce import queries as produce_queries
     except ImportError:
         return None
-    filters = {key: params[key] for key in ("product", "province_code", "county_code", "certification",
-                                            "verified") if params.get(key)}
-    return produce_queries.search_listings(q=params.get("q") or None, filters=filters, page=page,
-                                           per_page=per_page)
+    filters = {"region": params.get("county_code") or params.get("province_code") or None,
+               "certification": params.get("certification") or None}
+    words = " ".join(w for w in (params.get("product"), params.get("q")) if w)
+    return produce_queries.search_listings(q=words or None, filters=filters, page=page, per_page=per_page)
 
 
 def search_producers(params: dict, page: int = 1, per_page: int = 20):
