@@ -66,9 +66,9 @@ def test_another_user_cannot_see_or_revoke_my_token(client, make_user, login_as)
     from api import services
 
     owner = make_user("producer")
-    token, _secret = services.create_personal_token(owner, "mine", ["read"], 30)
+    token, _secret = services.create_personal_token(owner, "owner-secret-erp", ["read"], 30)
     login_as("producer")
-    assert "mine" not in client.get("/account/api-tokens").get_data(as_text=True)
+    assert "owner-secret-erp" not in client.get("/account/api-tokens").get_data(as_text=True)
     assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 404
     db.session.refresh(token)
     assert token.revoked_at is None
