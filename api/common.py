@@ -96,9 +96,12 @@ _DESCRIPTIONS = {
 
 
 class DecimalString(ma.fields.Decimal):
-    """A decimal written as a JSON string ("12.50"); accepts a string or an exact JSON number on input."""
+    """A decimal written as a JSON string ("12.50"); accepts a string or an exact JSON number on input.
 
-    def __init__(self, places: int = 2, **kwargs):
+    No rounding by default: the feature package's validation decides how many places it accepts (rounding
+    3.555 to 3.56 here would change what the caller sent without telling them)."""
+
+    def __init__(self, places: int | None = None, **kwargs):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {"type": "string", "format": "decimal", "example": "12.50", **kwargs["metadata"]}
         super().__init__(places=places, as_string=True, allow_nan=False, **kwargs)
@@ -109,6 +112,13 @@ class DecimalString(ma.fields.Decimal):
         if isinstance(value, str) and not _looks_decimal(value):
             raise self.make_error("invalid")
         return super()._validated(value)
+
+
+def non_negative(value) -> bool:
+    """A decimal >= 0 (a Range validator would put a string minimum into the spec)."""
+    if value < 0:
+        raise ma.ValidationError("Must not be negative.")
+    return True
 
 
 def _looks_decimal(text: str) -> bool:

@@ -6,6 +6,7 @@ import importlib
 RESOURCES = (
     ("auth", ()),
     ("regions", ()),
+    ("listings", ("produce",)),
 )
 
 

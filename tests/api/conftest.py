@@ -32,3 +32,46 @@ def api_as(client, make_user, token_for, bearer):
         return user, bearer(token_for(user, scopes))
 
     return _as
+
+
+@pytest.fixture
+def catalogue(app):
+    from produce.catalogue_services import load_catalogue
+
+    load_catalogue()
+
+
+@pytest.fixture
+def producer_with_profile(make_user):
+    """producer_with_profile(county='360732') -> a producer user owning a profile that holds green_food."""
+    from datetime import date, timedelta
+
+    from produce import profiles
+    from produce.queries import producer_for_user
+
+    def _make(county="360732", name=None):
+        user = make_user("producer", producer_kind="cooperative")
+        profiles.save_profile(user, {"kind": "cooperative", "name": name or f"兴国县脐橙合作社{user.id}",
+                                     "county_code": county, "contact_name": "李四"})
+        producer = producer_for_user(user)
+        profiles.add_certification(user, producer, "green_food", "LB-1", date.today() + timedelta(days=365))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def listing_json():
+    """listing_json(**overrides) -> a valid API body for POST /api/v1/listings."""
+    from datetime import date, timedelta
+
+    def _data(**overrides):
+        data = {"product": "赣南脐橙", "variety": "纽荷尔", "spec": "80mm以上", "quantity": "5000", "unit": "斤",
+                "price": "3.80", "price_unit": "元/斤", "min_order": "500",
+                "available_from": date.today().isoformat(),
+                "available_to": (date.today() + timedelta(days=60)).isoformat(),
+                "county_code": "360732", "certifications": ["green_food"], "status": "active"}
+        data.update(overrides)
+        return data
+
+    return _data

@@ -10,7 +10,7 @@ from api.common import MAX_PAGE_SIZE, ApiBlueprint, DecimalString
 
 
 class Amounts(ma.Schema):
-    price = DecimalString(required=True)
+    price = DecimalString(places=2, required=True)
     quantity = DecimalString(places=3, required=True)
     needed_from = ma.fields.Date(required=True)
 
