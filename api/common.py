@@ -3,8 +3,8 @@
 Conventions (also in the spec's description):
 - Unknown fields are rejected everywhere, in JSON bodies and in query strings: 422 naming the field.
   A typo in a filter name (`?countycode=`) would otherwise silently return unfiltered data.
-- Amounts and quantities are decimal strings ("12.50"); JSON numbers are accepted on input and read exactly
-  (never through a float).
+- Amounts and quantities are decimal strings ("12.50") in both directions; a JSON number for one is a 422.
+  JSON numbers elsewhere (ids, versions) are parsed as exact decimals, never through a float.
 - Dates are ISO 8601 (`2026-09-01`), times ISO 8601 with offset (UTC).
 - Lists are paged with `page` (from 1) and `size` (1..MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE); a larger size is a
   422, not silently clipped.
@@ -95,16 +95,27 @@ _DESCRIPTIONS = {
 }
 
 
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
 class DecimalString(ma.fields.Decimal):
-    """A decimal written as a JSON string ("12.50"); accepts a string or an exact JSON number on input.
+    """A decimal written as a JSON string ("12.50") both ways. A JSON number is refused on input: many clients
+    would have produced it from a float, and the spec promises strings.
 
     No rounding by default: the feature package's validation decides how many places it accepts (rounding
     3.555 to 3.56 here would change what the caller sent without telling them)."""
 
     def __init__(self, places: int | None = None, **kwargs):
         kwargs.setdefault("metadata", {})
-        kwargs["metadata"] = {"type": "string", "format": "decimal", "example": "12.50", **kwargs["metadata"]}
+        kwargs["metadata"] = {"type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN, "maxLength": 24,
+                              "example": "12.50", **kwargs["metadata"]}
         super().__init__(places=places, as_string=True, allow_nan=False, **kwargs)
+        self.error_messages["not_string"] = 'Send decimals as strings, e.g. "12.50".'
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("not_string")
+        return super()._deserialize(value, attr, data, **kwargs)
 
     def _validated(self, value):
         if isinstance(value, bool):
@@ -123,10 +134,19 @@ def non_negative(value) -> bool:
 
 def _looks_decimal(text: str) -> bool:
     body = text.strip().lstrip("-")
-    if not body or body.count(".") > 1:
+    if not body or body.count(".") > 1 or len(text) > 24:
         return False
     whole, _dot, frac = body.partition(".")
     return (whole + frac).isdigit() and whole.isascii() and frac.isascii() and len(body) <= 24
+
+
+class JsonBool(ma.fields.Boolean):
+    """A boolean in a JSON body: true or false only (marshmallow would also take 0, 1, "yes"...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class PageQuery(ma.Schema):

@@ -6,7 +6,12 @@ import importlib
 RESOURCES = (
     ("auth", ()),
     ("regions", ()),
+    ("products", ("produce",)),
     ("listings", ("produce",)),
+    ("producers", ("produce", "buyers")),
+    ("buyers", ("buyers",)),
+    ("demands", ("buyers", "produce")),
+    ("matches", ("buyers", "produce")),
 )
 
 

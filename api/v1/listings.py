@@ -171,7 +171,7 @@ def create(data):
         listing = services.create_listing(user, data)
     except services.ListingError as error:
         db.session.rollback()
-        serialise.listing_error(error)
+        serialise.service_error(error)
     return listing_out(listing)
 
 
@@ -201,7 +201,7 @@ def update(data, listing_id: int):
         serialise.version_conflict(conflict, db.session.get(Listing, listing_id).version)
     except services.ListingError as error:
         db.session.rollback()
-        serialise.listing_error(error)
+        serialise.service_error(error)
     return listing_out(listing)
 
 

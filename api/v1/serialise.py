@@ -2,8 +2,8 @@
 from api.errors import fail
 
 
-def listing_error(error):
-    """produce.services.ListingError (and buyers' equivalent): 422 naming every field."""
+def service_error(error):
+    """A feature service refused input (ListingError, BuyerError...): 422 naming every field."""
     errors = getattr(error, "errors", None) or {error.field: error.message}
     fail(422, error.message, fields={name: [str(message)] for name, message in errors.items()})
 

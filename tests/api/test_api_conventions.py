@@ -50,14 +50,20 @@ def test_decimals_are_strings_with_fixed_places(client, echo):
     assert response.get_json() == {"price": "3.50", "quantity": "1000.000", "needed_from": "2026-09-01"}
 
 
-def test_json_numbers_are_read_exactly_not_through_float(client, echo):
-    # 0.1 + 0.2 style: a float would give Decimal('0.1000000000000000055511151231257827...')
-    raw = b'{"price": 0.1, "quantity": 123456789012.345, "needed_from": "2026-09-01"}'
+def test_json_numbers_for_amounts_are_refused_so_no_float_slips_in(client, echo):
+    raw = b'{"price": 0.1, "quantity": "1", "needed_from": "2026-09-01"}'
     response = client.post("/api/v1/test-echo/raw", headers={**echo, "Content-Type": "application/json"}, data=raw)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"price": ['Send decimals as strings, e.g. "12.50".']}
+
+
+def test_decimal_strings_are_read_exactly(client, echo):
+    body = {"price": "0.1", "quantity": "123456789012.345", "needed_from": "2026-09-01"}
+    response = client.post("/api/v1/test-echo/raw", headers=echo, json=body)
     assert response.get_json() == {"price": "Decimal('0.10')", "quantity": "Decimal('123456789012.345')"}
 
 
-@pytest.mark.parametrize("bad", ["abc", "1e5", "NaN", "Infinity", "", True, "１２"])
+@pytest.mark.parametrize("bad", ["abc", "1e5", "NaN", "Infinity", "", True, "１２", 12, None])
 def test_non_decimal_amounts_are_field_errors(client, echo, bad):
     response = client.post("/api/v1/test-echo", headers=echo,
                            json={"price": bad, "quantity": "1", "needed_from": "2026-09-01"})

@@ -1,6 +1,7 @@
 """Property-based conformance of the whole API to its own spec (schemathesis, in process through WSGI).
 
-Every operation is called with generated valid and invalid data, as an admin (sees everything) and the checks
+Every operation is called with generated valid and invalid data, as the role that may use it (records
+numbered 1 are seeded so that path examples hit real rows), and the checks
 require: no 5xx, only documented status codes and content types, bodies matching the response schemas, and
 invalid input rejected. Runs on PostgreSQL too when TEST_DATABASE_URL is set (the `app` fixture follows it).
 The number of examples per operation is bounded (SCHEMATHESIS_EXAMPLES, default 25) to keep the run short.
@@ -33,13 +34,38 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def admin_headers(app, make_user):
-    admin = make_user("admin")
-    _token, secret = services.create_personal_token(admin, "schemathesis", ["read", "write"], 1)
-    return {"Authorization": f"Bearer {secret}"}
+def identities(app, make_user, producer_with_profile, listing_json, catalogue):
+    """Seeded records numbered 1 (the spec's path examples) and a token for each role that may act on them."""
+    from datetime import date, timedelta
+
+    from buyers import services as buyer_services
+    from produce import services as produce_services
+
+    producer = producer_with_profile()
+    produce_services.create_listing(producer, listing_json())
+    admin, buyer = make_user("admin"), make_user("buyer")
+    buyer_services.create_org(buyer, {"name": "赣州鲜果汇农产品批发市场有限公司", "type": "wholesale_market",
+                                      "county_code": "360702"}, [{"name": "王五", "phone": "13800000000"}])
+    buyer_services.create_demand(buyer, {"product": "脐橙", "quantity_min": "1000", "quantity_max": "5000",
+                                         "unit": "公斤", "delivery_county_code": "360702",
+                                         "needed_from": date.today().isoformat(),
+                                         "needed_to": (date.today() + timedelta(days=30)).isoformat()})
+
+    def headers(user):
+        _token, secret = services.create_personal_token(user, "schemathesis", ["read", "write"], 1)
+        return {"Authorization": f"Bearer {secret}"}
+
+    return {"admin": headers(admin), "producer": headers(producer), "buyer": headers(buyer)}
 
 
-
+def _identity_for(case) -> str:
+    """Who acts: the producer on listings' writes and matches, the buyer on demands, the admin elsewhere."""
+    path, method = case.operation.path, case.operation.method.upper()
+    if path.startswith("/api/v1/listings") and (method != "GET" or path.endswith("/matches")):
+        return "producer"
+    if path.startswith("/api/v1/demands"):
+        return "buyer"
+    return "admin"
 
 def _spec() -> dict:
     """The spec as the app serves it. Built once at collection from a throwaway app (the spec needs no
@@ -60,5 +86,5 @@ schema = schemathesis.openapi.from_dict(_spec())
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
-def test_api_conforms_to_its_spec(case, app, admin_headers):
-    case.call_and_validate(app=app, headers=admin_headers, checks=CHECKS)
+def test_api_conforms_to_its_spec(case, app, identities):
+    case.call_and_validate(app=app, headers=identities[_identity_for(case)], checks=CHECKS)
