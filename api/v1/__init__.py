@@ -12,6 +12,8 @@ RESOURCES = (
     ("buyers", ("buyers",)),
     ("demands", ("buyers", "produce")),
     ("matches", ("buyers", "produce")),
+    ("fairs", ("fairs", "produce", "buyers")),
+    ("counties", ("counties",)),
 )
 
 
