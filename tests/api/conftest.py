@@ -75,3 +75,35 @@ def listing_json():
         return data
 
     return _data
+
+
+@pytest.fixture
+def buyer_with_org(make_user):
+    """buyer_with_org(county='360702', name=...) -> a buyer user who set up an organisation (with one private and
+    one public contact) through buyers.services."""
+    from buyers import services as buyer_services
+
+    def _make(county="360702", name=None):
+        user = make_user("buyer")
+        buyer_services.create_org(user, {"name": name or f"赣州鲜果汇农产品批发市场{user.id}有限公司",
+                                         "type": "wholesale_market", "county_code": county},
+                                  [{"name": "王经理", "phone": "13800000001", "private": False},
+                                   {"name": "李总", "phone": "13900000002", "private": True}])
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def demand_json():
+    from datetime import date, timedelta
+
+    def _data(**overrides):
+        data = {"product": "脐橙", "quantity_min": "1000", "quantity_max": "5000", "unit": "公斤",
+                "price_max": "8.00", "price_unit": "元/公斤", "delivery_county_code": "360702",
+                "needed_from": date.today().isoformat(),
+                "needed_to": (date.today() + timedelta(days=60)).isoformat()}
+        data.update(overrides)
+        return data
+
+    return _data
