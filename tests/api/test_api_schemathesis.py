@@ -36,7 +36,7 @@ def app_config(app_config):
 @pytest.fixture
 def identities(app, make_user, producer_with_profile, listing_json, catalogue):
     """Seeded records numbered 1 (the spec's path examples) and a token for each role that may act on them."""
-    from datetime import date, timedelta
+    from datetime import date, time, timedelta
 
     from buyers import services as buyer_services
     from produce import services as produce_services
@@ -50,6 +50,19 @@ def identities(app, make_user, producer_with_profile, listing_json, catalogue):
                                          "unit": "公斤", "delivery_county_code": "360702",
                                          "needed_from": date.today().isoformat(),
                                          "needed_to": (date.today() + timedelta(days=30)).isoformat()})
+
+    from counties import services as county_services
+    from fairs import services as fair_services
+
+    organiser = make_user("official", region_code="360700")
+    fair = fair_services.create_fair(organiser, {
+        "title": "赣南脐橙产销对接会", "region_code": "360700", "categories": ["fruit"],
+        "registration_opens_on": date.today(), "registration_closes_on": date.today() + timedelta(days=10),
+        "starts_on": date.today() + timedelta(days=12), "ends_on": date.today() + timedelta(days=12),
+        "day_start": time(9, 0), "day_end": time(11, 0), "slot_minutes": 30, "max_meetings_per_day": 3})
+    fair_services.transition(organiser, fair, "open")
+    county_services.ensure_indicators()
+    county_services.create_county(admin, {"code": "360732", "batch_year": 2015})
 
     def headers(user):
         _token, secret = services.create_personal_token(user, "schemathesis", ["read", "write"], 1)
