@@ -72,3 +72,10 @@ def test_another_user_cannot_see_or_revoke_my_token(client, make_user, login_as)
     assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 404
     db.session.refresh(token)
     assert token.revoked_at is None
+
+
+def test_token_page_speaks_chinese_by_default_and_english_on_request(client, login_as):
+    login_as("buyer")
+    assert "创建令牌" in client.get("/account/api-tokens").get_data(as_text=True)
+    client.set_cookie("hl_lang", "en")
+    assert "Create a token" in client.get("/account/api-tokens").get_data(as_text=True)
