@@ -187,6 +187,11 @@ def update(data, listing_id: int):
     listing = _own_listing(listing_id)
     version, status = data.pop("version"), data.pop("status", None)
     user = current_user._get_current_object()
+    if data and status is not None and status != listing.status and \
+            status not in services.TRANSITIONS.get(listing.status, ()):
+        # Refuse before the field update commits, so that a bad status never leaves half the change saved.
+        fail(422, "This status change is not allowed.", fields={"status": [
+            f"A listing cannot go from {listing.status} to {status}."]})
     try:
         if data:
             merged = {**listing_record(listing), "description": listing.description, **data}

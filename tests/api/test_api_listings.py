@@ -150,3 +150,13 @@ def test_read_only_token_cannot_create(client, producer_with_profile, token_for,
     response = _create(client, headers, listing_json())
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "insufficient_scope"
+
+
+def test_fields_and_a_forbidden_status_together_change_nothing(client, producer, listing_json):
+    _user, headers = producer
+    created = _create(client, headers, listing_json(status="draft")).get_json()
+    url = f"/api/v1/listings/{created['id']}"
+    refused = client.patch(url, headers=headers, json={"version": 1, "price": "5.00", "status": "sold_out"})
+    assert refused.status_code == 422 and "status" in refused.get_json()["error"]["fields"]
+    after = client.get(url, headers=headers).get_json()
+    assert after["price"] == "3.80" and after["version"] == 1
