@@ -127,10 +127,14 @@ def _rate_headers(verdict) -> dict[str, str]:
 
 
 def add_rate_headers(response):
+    """Rate-limit headers on every answer; answers to an authenticated caller are never cached by proxies."""
     verdict = g.get("api_rate")
     if verdict is not None:
         for name, value in _rate_headers(verdict).items():
             response.headers.setdefault(name, value)
+    if g.get("api_scopes"):
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        response.vary.add("Authorization")
     return response
 
 

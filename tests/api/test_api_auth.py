@@ -171,3 +171,11 @@ def test_a_very_long_email_is_refused_cleanly(client):
     email = "a" * 240 + "@example.com"
     response = _issue(client, email, "wrong password!")
     assert response.status_code == 401
+
+
+def test_authenticated_answers_are_not_cached_by_proxies(client, api_as):
+    _user, headers = api_as("buyer")
+    response = client.get("/api/v1/auth/me", headers=headers)
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "Authorization" in response.headers["Vary"]
+    assert "no-store" not in client.get("/api/v1/regions/360000").headers.get("Cache-Control", "")
