@@ -10,11 +10,11 @@ IDENTITIES = ("anonymous", "owner", "other_producer", "buyer", "official_in", "o
 WEB_TO_API = {302: 401}
 
 
-def _fresh_request(send):
+def _fresh(client, method, url, **kwargs):
     """The tests share one app context, hence one `g`: forget the previous request's user first."""
     for name in ("_login_user", "csrf_token"):
         g.pop(name, None)
-    return send()
+    return client.open(url, method=method, **kwargs)
 
 
 @pytest.fixture
@@ -63,14 +63,13 @@ def test_api_answers_like_the_web_ui(app, world, action):
         web_client, api_client = app.test_client(), app.test_client()
         headers = {}
         if identity != "anonymous":
-            _fresh_request(lambda identity=identity, web_client=web_client: login(web_client,
-                                                                                   world["users"][identity]))
+            g.pop("_login_user", None)
+            login(web_client, world["users"][identity])
             headers = {"Authorization": f"Bearer {world['tokens'][identity]}"}
         method, url, _body = web_request
-        web = _fresh_request(lambda: web_client.open(url.format(**world), method=method)).status_code
+        web = _fresh(web_client, method, url.format(**world)).status_code
         method, url, body = api_request
-        api = _fresh_request(lambda: api_client.open(url.format(**world), method=method, json=body,
-                                                     headers=headers)).status_code
+        api = _fresh(api_client, method, url.format(**world), json=body, headers=headers).status_code
         seen[identity] = (WEB_TO_API.get(web, web), api)
     assert all(web == api for web, api in seen.values()), seen
     # The matrix is not trivial: somebody is let in and somebody is kept out.
