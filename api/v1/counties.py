@@ -6,8 +6,11 @@ from flask_login import current_user
 from api.auth import require_role
 from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, page_of, page_schema
 from api.errors import fail
-from counties import permissions, queries
+from api.v1 import serialise
+from core.db import db
+from counties import permissions, queries, services
 from counties.models import FUND_FIELDS
+from counties.validation import FieldError, FieldErrors
 
 blp = ApiBlueprint("api_v1_counties", __name__, url_prefix="/api/v1/counties",
                    description="Demonstration counties of the e-commerce-into-rural-areas programme, indicators.")
@@ -50,6 +53,18 @@ class CountyPath(ma.Schema):
 
 class IndicatorQuery(ma.Schema):
     period = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}(Q[1-4])?$"), metadata={"example": "2025Q3"})
+
+
+class IndicatorValuesIn(ma.Schema):
+    period = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{4}(Q[1-4])?$"),
+                              metadata={"example": "2025Q3"})
+    values = ma.fields.Dict(keys=ma.fields.String(validate=ma.validate.Length(max=40)),
+                            values=DecimalString(), required=True, validate=ma.validate.Length(min=1, max=100),
+                            metadata={"description": "Indicator code -> value", "example": {"trainees": "3200"}})
+
+
+class SavedValues(ma.Schema):
+    changed = ma.fields.Integer(required=True)
 
 
 CountyPage = page_schema(CountyOut, "CountyPage")
@@ -100,3 +115,35 @@ def get_county(code: str):
 def county_indicators(code: str, period: str | None = None):
     """The county's indicator values by period (quarter `2025Q3` or year `2025`)."""
     return queries.indicator_records(_readable(code), period)
+
+
+@blp.route("/<string:code>/indicators", methods=["POST"])
+@blp.arguments(CountyPath, location="path", as_kwargs=True)
+@blp.arguments(IndicatorValuesIn)
+@blp.response(200, SavedValues)
+@blp.errors(404)
+@blp.doc(security=BEARER)
+def save_indicator_values(data, code: str):
+    """Enter one period's values (only officials of that county, as on the values page); every change is audited."""
+    county = _readable(code)
+    try:
+        changed = services.save_values(current_user._get_current_object(), county, data["period"],
+                                       {key: str(value) for key, value in data["values"].items()})
+    except services.NotAllowed:
+        db.session.rollback()
+        fail(403, "Only the county's own officials enter its values.")
+    except FieldErrors as invalid:
+        db.session.rollback()
+        fail(422, "Some values are invalid.", fields=_fields(invalid.errors))
+    except FieldError as invalid:
+        db.session.rollback()
+        serialise.service_error(invalid)
+    return {"changed": changed}
+
+
+def _fields(errors) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        name = error.field if error.field == "period" else f"values.{error.field}"
+        fields.setdefault(name, []).append(str(error.message))
+    return fields

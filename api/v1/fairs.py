@@ -135,12 +135,19 @@ class FairReport(ma.Schema):
     by_product = ma.fields.List(ma.fields.Nested(AmountRow), required=True)
 
 
-class ScopeQuery(ma.Schema):
+class ScopeQuery(PageQuery):
     fair_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1),
                                 metadata={"description": "Organisers: every record of this fair"})
 
 
 FairPage = page_schema(FairOut, "FairPage")
+RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")
+MeetingPage = page_schema(MeetingOut, "MeetingPage")
+AgreementPage = page_schema(AgreementOut, "AgreementPage")
+
+
+def _page(rows, render, page: int, size: int) -> dict:
+    return page_of([render(r) for r in rows[(page - 1) * size:page * size]], page=page, size=size, total=len(rows))
 
 
 def fair_out(fair: Fair) -> dict:
@@ -206,19 +213,20 @@ def get_fair(fair_id: int):
 
 @blp.route("/fairs/<int:fair_id>/registrations")
 @blp.arguments(FairPath, location="path", as_kwargs=True)
-@blp.response(200, RegistrationOut(many=True))
+@blp.arguments(PageQuery, location="query", as_kwargs=True)
+@blp.response(200, RegistrationPage)
 @blp.errors(403, 404)
 @blp.doc(security=BEARER)
-def list_registrations(fair_id: int):
+def list_registrations(fair_id: int, page: int, size: int):
     """Organisers: every registration. Producers and buyers: their own."""
     user = require_user()
     fair = visible_fair(fair_id)
     if access.can_organise(user, fair):
-        return [registration_out(r) for r in queries.registrations(fair.id)]
+        return _page(queries.registrations(fair.id), registration_out, page, size)
     if user.role not in ("producer", "buyer"):
         fail(403, "Only the fair's organisers see its registrations.")
     mine = access.registration_of(user, fair.id)
-    return [registration_out(mine)] if mine is not None else []
+    return _page([mine] if mine is not None else [], registration_out, page, size)
 
 
 @blp.route("/fairs/<int:fair_id>/registrations", methods=["POST"])
@@ -253,15 +261,15 @@ def fair_report(fair_id: int):
 
 @blp.route("/meetings")
 @blp.arguments(ScopeQuery, location="query", as_kwargs=True)
-@blp.response(200, MeetingOut(many=True))
+@blp.response(200, MeetingPage)
 @blp.errors(403, 404)
 @blp.doc(security=BEARER)
-def list_meetings(fair_id: int | None = None):
+def list_meetings(page: int, size: int, fair_id: int | None = None):
     """Your meetings (my schedule), or with `fair_id` every meeting of a fair you organise."""
     user = require_user()
     if fair_id is not None:
-        return [meeting_out(m) for m in queries.meetings_of_fair(organised_fair(fair_id).id)]
-    return [meeting_out(m) for m in queries.meetings_of_user(user)]
+        return _page(queries.meetings_of_fair(organised_fair(fair_id).id), meeting_out, page, size)
+    return _page(queries.meetings_of_user(user), meeting_out, page, size)
 
 
 @blp.route("/meetings/<int:meeting_id>")
@@ -280,16 +288,16 @@ def get_meeting(meeting_id: int):
 
 @blp.route("/agreements")
 @blp.arguments(ScopeQuery, location="query", as_kwargs=True)
-@blp.response(200, AgreementOut(many=True))
+@blp.response(200, AgreementPage)
 @blp.errors(403, 404)
 @blp.doc(security=BEARER)
-def list_agreements(fair_id: int | None = None):
+def list_agreements(page: int, size: int, fair_id: int | None = None):
     """Agreements of your meetings, or with `fair_id` every agreement of a fair you organise."""
     user = require_user()
     if fair_id is not None:
-        return [agreement_out(a) for a in queries.agreements_of_fair(organised_fair(fair_id).id)]
+        return _page(queries.agreements_of_fair(organised_fair(fair_id).id), agreement_out, page, size)
     found = [a for m in queries.meetings_of_user(user) for a in queries.agreements_of_meeting(m.id)]
-    return [agreement_out(a) for a in found]
+    return _page(found, agreement_out, page, size)
 
 
 @blp.route("/agreements/<int:agreement_id>")

@@ -72,8 +72,9 @@ def test_registration_through_the_api_and_who_sees_registrations(client, make_fa
     assert created.status_code == 201 and created.get_json()["status"] == "pending"
     buyer = bearer(token_for(participants["buyer"]))
     client.post(url, headers=buyer, json={"demand_ids": [participants["demand"].id]})
-    assert len(client.get(url, headers=bearer(token_for(organiser))).get_json()) == 2
-    assert [r["role"] for r in client.get(url, headers=producer).get_json()] == ["producer"]
+    assert client.get(url, headers=bearer(token_for(organiser))).get_json()["total"] == 2
+    assert [r["role"] for r in client.get(url, headers=producer).get_json()["items"]] == ["producer"]
+    assert client.get(f"{url}?size=101", headers=producer).status_code == 422
     assert client.get(url, headers=api_as("official", region_code="420000")[1]).status_code == 403
     assert client.post(url, headers=api_as("official", region_code="360700")[1],
                        json={"listing_ids": [1]}).status_code == 403
@@ -119,11 +120,11 @@ def test_report_is_for_organisers_and_sums_verified_agreements(client, make_fair
     stranger = api_as("buyer")[1]
     assert client.get(f"/api/v1/meetings/{meeting.id}", headers=stranger).status_code == 404
     assert client.get(f"/api/v1/agreements/{agreement.id}", headers=stranger).status_code == 404
-    assert client.get("/api/v1/agreements", headers=stranger).get_json() == []
+    assert client.get("/api/v1/agreements", headers=stranger).get_json()["items"] == []
     mine = client.get("/api/v1/agreements", headers=bearer(token_for(participants["producer"]))).get_json()
-    assert [a["id"] for a in mine] == [agreement.id]
+    assert [a["id"] for a in mine["items"]] == [agreement.id]
     organised = client.get(f"/api/v1/meetings?fair_id={fair.id}", headers=bearer(token_for(organiser))).get_json()
-    assert [m["id"] for m in organised] == [meeting.id]
+    assert [m["id"] for m in organised["items"]] == [meeting.id]
     assert client.get(f"/api/v1/meetings?fair_id={fair.id}", headers=stranger).status_code == 403
 
 
@@ -161,3 +162,22 @@ def test_county_indicators_by_period(client, county, api_as):
     assert isinstance(trainees["value"], str)
     assert client.get("/api/v1/counties/360732/indicators?period=2024", headers=headers).get_json() == []
     assert client.get("/api/v1/counties/360732/indicators?period=Q3", headers=headers).status_code == 422
+
+
+def test_only_the_county_official_enters_values_and_bad_ones_are_named(client, county, api_as):
+    url = "/api/v1/counties/360732/indicators"
+    body = {"period": "2025Q2", "values": {"trainees": "150", "village_coverage": "55.5"}}
+    prefecture = api_as("official", region_code="360700")[1]
+    assert client.post(url, headers=prefecture, json=body).status_code == 403
+    own = api_as("official", region_code="360732")[1]
+    saved = client.post(url, headers=own, json=body)
+    assert saved.status_code == 200 and saved.get_json() == {"changed": 2}
+    values = client.get(f"{url}?period=2025Q2", headers=prefecture).get_json()
+    assert {v["indicator"]: Decimal(v["value"]) for v in values} == {"trainees": Decimal(150),
+                                                                      "village_coverage": Decimal("55.5")}
+    bad = client.post(url, headers=own, json={"period": "2025Q2", "values": {"village_coverage": "120",
+                                                                            "no_such": "1"}})
+    assert bad.status_code == 422
+    assert {"values.village_coverage", "values.no_such"} <= set(bad.get_json()["error"]["fields"])
+    future = client.post(url, headers=own, json={"period": "2099Q1", "values": {"trainees": "1"}})
+    assert future.status_code == 422 and "period" in future.get_json()["error"]["fields"]
