@@ -68,16 +68,23 @@ def identities(app, make_user, producer_with_profile, listing_json, catalogue):
         _token, secret = services.create_personal_token(user, "schemathesis", ["read", "write"], 1)
         return {"Authorization": f"Bearer {secret}"}
 
-    return {"admin": headers(admin), "producer": headers(producer), "buyer": headers(buyer)}
+    county_official = make_user("official", region_code="360732")
+    return {"admin": headers(admin), "producer": headers(producer), "buyer": headers(buyer),
+            "county_official": headers(county_official)}
 
 
 def _identity_for(case) -> str:
-    """Who acts: the producer on listings' writes and matches, the buyer on demands, the admin elsewhere."""
+    """Who acts: the producer on listings' writes, matches and fair registration, the buyer on demands, the
+    county's own official on indicator values, the admin elsewhere."""
     path, method = case.operation.path, case.operation.method.upper()
     if path.startswith("/api/v1/listings") and (method != "GET" or path.endswith("/matches")):
         return "producer"
     if path.startswith("/api/v1/demands"):
         return "buyer"
+    if path.endswith("/registrations") and method == "POST":
+        return "producer"
+    if path.endswith("/indicators") and method == "POST":
+        return "county_official"
     return "admin"
 
 def _spec() -> dict:
