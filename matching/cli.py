@@ -1,12 +1,15 @@
 """Command line: the same code path as the app.
 
     python -m matching rank --listings L.jsonl --demands D.jsonl --top 10 [--catalogue FILE] > matches.jsonl
-    python -m matching allocate --listings L.jsonl --demands D.jsonl [--top 10] > allocation.jsonl
+    python -m matching allocate --listings L.jsonl --demands D.jsonl [--top 10] [--matches M.jsonl] > allocation.jsonl
     python -m matching dedupe --existing E.jsonl --incoming N.jsonl > decisions.jsonl
 
 Input: one JSON object per line (unknown fields ignored). A malformed line is reported on
 stderr with its file and line number and skipped; the exit status is 1 if any line was skipped
 (the output still covers every good line), 2 for a usage error, 0 otherwise.
+
+Big inputs are ranked on both cores by forked worker processes (matching/parallel.py);
+MATCHING_WORKERS=1 keeps everything in one process. The output is the same either way.
 """
 from __future__ import annotations
 
@@ -14,9 +17,9 @@ import argparse
 import json
 import sys
 
-from .allocate import allocate_tables
+from .allocation import allocate_tables
 from .catalogue import Catalogue
-from .dedupe import dedupe
+from .entity_resolution import dedupe
 from .prepare import demand_table, listing_table
 from .rank import rank_tables
 from .records import BuyerRecord, Demand, Listing, RecordError
@@ -30,21 +33,56 @@ class Reader:
         self.skipped = 0
 
     def read(self, path: str, cls) -> list:
-        records, seen = [], set()
         with open(path, encoding="utf-8-sig") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = cls.from_dict(json.loads(line))
-                    if record.id in seen:
-                        raise RecordError("id", f"duplicate id {record.id!r}")
-                    seen.add(record.id)
-                    records.append(record)
-                except (ValueError, RecordError) as exc:  # JSONDecodeError is a ValueError
-                    self.skipped += 1
-                    print(f"{path}:{number}: skipped: {exc}", file=sys.stderr)
+            lines = fh.read().splitlines()
+        return self._records(path, lines, cls)
+
+    def _records(self, path: str, lines: list[str], cls) -> list:
+        parsed = _parse_all(lines)
+        records, seen = [], set()
+        for number, (line, data) in enumerate(zip(lines, parsed), 1):
+            if not line.strip():
+                continue
+            try:
+                if data is _BAD:
+                    json.loads(line)  # raises the decoder's own message
+                record = cls.from_dict(data)
+                if record.id in seen:
+                    raise RecordError("id", f"duplicate id {record.id!r}")
+                seen.add(record.id)
+                records.append(record)
+            except (ValueError, RecordError) as exc:  # JSONDecodeError is a ValueError
+                self.skipped += 1
+                print(f"{path}:{number}: skipped: {exc}", file=sys.stderr)
         return records
+
+    def read_table(self, path: str, cls, table_fn, catalogue):
+        """Records and their prepared table. (Parsing in worker processes was tried and
+        dropped: shipping 100,000 records back cost more CPU than it saved on two cores.)"""
+        records = self.read(path, cls)
+        return records, table_fn(records, catalogue)
+
+
+_BAD = object()
+def _parse_all(lines: list[str]) -> list:
+    """Parse every line; one json.loads call for the whole file when it is clean (much faster
+    than one call per line), line by line otherwise."""
+    stripped = [line.strip() for line in lines]
+    if all(not t or (t[0] == "{" and t[-1] == "}") for t in stripped):
+        try:
+            values = json.loads("[" + ",".join(t or "null" for t in stripped) + "]")
+            if len(values) == len(lines) and all(isinstance(v, dict) or not t
+                                                 for v, t in zip(values, stripped)):
+                return values
+        except ValueError:
+            pass
+    out = []
+    for line in lines:
+        try:
+            out.append(json.loads(line) if line.strip() else None)
+        except ValueError:
+            out.append(_BAD)
+    return out
 
 
 def _write(rows) -> None:
@@ -66,20 +104,47 @@ def _weights(text: str | None) -> dict | None:
 
 def run_rank(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
-    listings, demands = reader.read(args.listings, Listing), reader.read(args.demands, Demand)
-    dt, lt = demand_table(demands, catalogue), listing_table(listings, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights))
-    _write({"demand_id": d.id,
-            "matches": [{"listing_id": listings[j].id, "score": round(s, 4), "reasons": r}
-                        for s, j, r in items]}
-           for d, items in zip(demands, ranked))
+    listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
+    demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
+    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="json",
+                         parallel_ok=True)
+    # written as text: the reasons are already JSON, which saves building 10 dicts per match
+    ids = [json.dumps(x.id, ensure_ascii=False) for x in listings]
+    out = sys.stdout
+    for demand, items in zip(demands, ranked):
+        matches = ",".join(f'{{"listing_id":{ids[j]},"score":{round(s, 4)!r},"reasons":{r}}}'
+                           for s, j, r in items)
+        out.write(f'{{"demand_id":{json.dumps(demand.id, ensure_ascii=False)},"matches":[{matches}]}}\n')
 
 
 def run_allocate(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
-    listings, demands = reader.read(args.listings, Listing), reader.read(args.demands, Demand)
-    dt, lt = demand_table(demands, catalogue), listing_table(listings, catalogue)
-    _write(allocate_tables(dt, lt, rank_tables(dt, lt, args.top, _weights(args.weights))))
+    listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
+    demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
+    if args.matches:  # reuse the candidates of an earlier `rank` run instead of ranking again
+        ranked = _read_matches(args.matches, listings, demands, args.top, reader)
+    else:
+        ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none", parallel_ok=True)
+    _write(allocate_tables(dt, lt, ranked))
+
+
+def _read_matches(path: str, listings, demands, top: int, reader: Reader) -> list:
+    listing_row = {x.id: i for i, x in enumerate(listings)}
+    demand_row = {d.id: i for i, d in enumerate(demands)}
+    ranked: list = [[] for _ in demands]
+    with open(path, encoding="utf-8-sig") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                d = demand_row[row["demand_id"]]
+                ranked[d] = [(float(m["score"]), listing_row[m["listing_id"]], None)
+                             for m in row["matches"][:top]]
+            except (ValueError, KeyError, TypeError) as exc:
+                reader.skipped += 1
+                print(f"{path}:{number}: skipped: unknown id or bad match line ({exc!r})", file=sys.stderr)
+    return ranked
 
 
 def run_dedupe(args, reader: Reader) -> None:
@@ -98,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--top", type=int, default=10)
         p.add_argument("--catalogue", default=None)
         p.add_argument("--weights", default=None, help='JSON, e.g. {"poverty_county": 0.2}')
+        if name == "allocate":
+            p.add_argument("--matches", default=None,
+                           help="rank output to allocate over (skips ranking again)")
         p.set_defaults(func=func)
     p = sub.add_parser("dedupe")
     p.add_argument("--existing", required=True)

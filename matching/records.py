@@ -40,8 +40,10 @@ def _number(data: dict, name: str, required: bool = False, minimum: float = 0.0)
 
 def _text(data: dict, name: str, required: bool = False) -> str:
     value = data.get(name)
-    if value.__class__ is str and value and not required:
-        return value.strip()
+    if value.__class__ is str:
+        value = value.strip()
+        if value or not required:
+            return value
     if value is None:
         value = ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -92,7 +94,9 @@ def _county(data: dict, name: str) -> str | None:
 
 
 def _codes(data: dict, name: str, allowed: frozenset | None = None) -> tuple[str, ...]:
-    value = data.get(name) or []
+    value = data.get(name) or ()
+    if not value:
+        return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
@@ -147,7 +151,7 @@ def _window(start: date | None, end: date | None, names: tuple[str, str]) -> Non
         raise RecordError(names[1], f"is before {names[0]}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Listing:
     id: object
     product: str
@@ -187,7 +191,7 @@ class Listing:
             net_weight_kg=_net_weight(data, spec))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Demand:
     id: object
     product: str
@@ -223,7 +227,8 @@ class Demand:
         return cls(
             id=_id(data), product=_text(data, "product", required=True),
             variety=_text(data, "variety"), spec=spec, quantity_min=qmin, quantity_max=qmax,
-            unit=_unit(data, "unit"), price_max=price,
+            unit=_unit(data, "unit") if data.get("unit") or qmin is not None or qmax is not None else "公斤",
+            price_max=price,
             price_unit=_price_unit(data, "price_unit", price), needed_from=start, needed_to=end,
             delivery_county_code=_county(data, "delivery_county_code"),
             preferred_province_codes=provinces,
@@ -231,7 +236,7 @@ class Demand:
             net_weight_kg=_net_weight(data, spec))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BuyerRecord:
     id: object
     name: str

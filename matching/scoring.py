@@ -60,33 +60,49 @@ def constraint_masks(d, lt) -> dict[str, np.ndarray]:
     return {"date": date_ok, "price": price_ok, "certification": cert_ok, "min_order": min_ok}
 
 
-def _similarity(d_ids: np.ndarray, l_ids: np.ndarray, rows, cols, scorer) -> np.ndarray:
-    """Similarity in [0, 1] of interned strings for the pairs (rows, cols), computed once per
-    distinct pair of strings."""
+def unique_strings(ids: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Distinct interned strings of a column and each row's index into them."""
     from .prepare import STRINGS
-    uq, q_inv = np.unique(d_ids, return_inverse=True)
-    uc, c_inv = np.unique(l_ids, return_inverse=True)
-    sims = cdist([STRINGS[i] for i in uq], [STRINGS[i] for i in uc], scorer=scorer,
-                 dtype=np.uint8, workers=1)
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    return [STRINGS[i] for i in uniq], inverse
+
+
+def _similarity(d_ids: np.ndarray, listing_side, rows, cols, scorer) -> np.ndarray:
+    """Similarity in [0, 1] of interned strings for the pairs (rows, cols), computed once per
+    distinct pair of strings. listing_side: unique_strings() of the listing column."""
+    q_strings, q_inv = unique_strings(d_ids)
+    c_strings, c_inv = listing_side
+    sims = cdist(q_strings, c_strings, scorer=scorer, dtype=np.uint8, workers=1)
     return sims[q_inv[rows], c_inv[cols]].astype(np.float32) / 100.0
 
 
-def factor_values(d, lt, rows: np.ndarray, cols: np.ndarray, block: str) -> dict[str, np.ndarray]:
+def factor_values(d, lt, rows: np.ndarray, cols: np.ndarray, block: str,
+                  listing_strings: dict | None = None) -> dict[str, np.ndarray]:
     """Factor values in [0, 1] for the pairs (demand row, listing col), as 1-D arrays. block:
     'product' (same catalogue product), 'category' (same category, fallback) or 'fuzzy'
-    (unresolved name, fallback)."""
+    (unresolved name, fallback). listing_strings: unique_strings() of lt's name, variety and
+    spec columns, when the caller scores several demand chunks against the same listings."""
+    strings = listing_strings or {k: unique_strings(lt[k]) for k in ("name", "variety", "spec")}
+
     def col(t, k):
         return t[k][rows] if t is d else t[k][cols]
-    name_sim = _similarity(d["name"], lt["name"], rows, cols, fuzz.ratio)
+    name_sim = _similarity(d["name"], strings["name"], rows, cols, fuzz.ratio)
     if block == "product":
         product = 0.8 + 0.2 * name_sim
     else:
         product = (0.4 if block == "category" else 0.5) * name_sim
     values = {"product": product}
-    variety = _similarity(d["variety"], lt["variety"], rows, cols, fuzz.partial_ratio)
-    values["variety"] = np.where(col(d, "variety") > 0, variety, 1.0)
-    spec = _similarity(d["spec"], lt["spec"], rows, cols, fuzz.partial_ratio)
-    values["spec"] = np.where(col(d, "spec") > 0, np.where(col(lt, "spec") > 0, spec, 0.5), 1.0)
+    ones = np.ones(len(rows), dtype=np.float32)
+    if d["variety"].any():  # most demands name no variety: skip the string work then
+        variety = _similarity(d["variety"], strings["variety"], rows, cols, fuzz.partial_ratio)
+        values["variety"] = np.where(col(d, "variety") > 0, variety, 1.0)
+    else:
+        values["variety"] = ones
+    if d["spec"].any():
+        spec = _similarity(d["spec"], strings["spec"], rows, cols, fuzz.partial_ratio)
+        values["spec"] = np.where(col(d, "spec") > 0, np.where(col(lt, "spec") > 0, spec, 0.5), 1.0)
+    else:
+        values["spec"] = ones
     values["quantity"] = _quantity_fit(d, lt, col)
     values["price"] = _price_headroom(d, lt, col)
     values["date"] = _date_overlap(d, lt, col)

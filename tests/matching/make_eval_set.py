@@ -21,7 +21,7 @@ def case(topic, demand, listings):
     CASES.append((topic, demand, listings))
 
 
-def L(product, label, **kw):  # noqa: N802 - reads like the table it is
+def L(product, label, **kw):
     return {"product": product, "label": label, **kw}
 
 
