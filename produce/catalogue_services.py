@@ -94,7 +94,8 @@ def load_catalogue(path: str | Path | None = None) -> dict:
                 db.session.add(ProductAlias(product_id=product.id, alias=alias, kind="synonym"))
                 aliases.add((product.id, alias))
                 added_aliases += 1
-    bump_version()
+    if added_products or added_aliases or db.session.get(CatalogueVersion, 1) is None:
+        bump_version()
     db.session.commit()
     forget_cached()
     return {"products": added_products, "aliases": added_aliases, "total": len(products)}
@@ -175,10 +176,11 @@ def refresh_listings_mentioning(term: str) -> int:
     changed = 0
     for listing in db.session.scalars(stmt):
         resolved = catalogue.resolve(listing.product_name, min_score=0.85)
-        tokens_now = listing_tokens(listing.product_name, listing.variety, resolved.product_id, catalogue)
-        if resolved.product_id != listing.product_id or tokens_now != listing.search_tokens:
+        if resolved.product_id != listing.product_id:
             listing.product_id = resolved.product_id
             listing.category_code = resolved.category
+        tokens_now = listing_tokens(listing, catalogue)
+        if tokens_now != listing.search_tokens:
             listing.search_tokens = tokens_now
             changed += 1
     db.session.commit()

@@ -83,7 +83,7 @@ def apply_fields(listing: Listing, clean: dict, catalogue=None) -> None:
     listing.quantity_kg = to_kg(clean["quantity"], clean["unit"], clean["net_weight_kg"])
     listing.price_per_kg = price_per_kg_or_none(clean["price"], clean["price_unit"], clean["net_weight_kg"])
     listing.poverty_county = regions.is_poverty_county(clean["county_code"])
-    listing.search_tokens = listing_tokens(clean["product"], clean["variety"], resolved.product_id, catalogue)
+    listing.search_tokens = listing_tokens(listing, catalogue)
 
 
 def _validated(producer, data: dict) -> dict:

@@ -5,13 +5,36 @@ import pytest
 
 from core.db import db
 
+_SNAPSHOT = {}
+
 
 @pytest.fixture
 def catalogue(app):
+    """The shipped catalogue in the database. The first test loads it through the service; later ones
+    insert the same rows with the same ids and a fixed version stamp, so the per-process catalogue
+    cache is reused (as in production, where the catalogue rarely changes)."""
+    import sqlalchemy as sa
+
     from produce.catalogue import get_catalogue
     from produce.catalogue_services import load_catalogue
+    from produce.models import CatalogueVersion, Product, ProductAlias, ProductCategory
 
-    load_catalogue()
+    tables = (ProductCategory, Product, ProductAlias)
+    if not _SNAPSHOT:
+        load_catalogue()
+        for model in tables:
+            _SNAPSHOT[model] = [dict(row._mapping) for row in db.session.execute(sa.select(model.__table__))]
+        db.session.execute(sa.update(CatalogueVersion).values(version=1, stamp="fixture"))
+        db.session.commit()
+    else:
+        for model in tables:
+            db.session.execute(sa.insert(model.__table__), _SNAPSHOT[model])
+        db.session.add(CatalogueVersion(id=1, version=1, stamp="fixture"))
+        if db.engine.dialect.name == "postgresql":  # explicit ids do not move the sequences on
+            for table in ("products", "product_aliases"):
+                db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                           f"(SELECT max(id) FROM {table}))"))
+        db.session.commit()
     return get_catalogue()
 
 
