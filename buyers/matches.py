@@ -111,11 +111,13 @@ def refresh_demand(demand_id: int) -> int:
     return len(pairs)
 
 
-def explain_pair(demand: Demand, listing_id: int) -> dict | None:
-    """matching.explain for one demand and one listing that the public may see; None if there is none."""
+def explain_pair(demand: Demand, listing_id: int, viewer) -> dict | None:
+    """matching.explain for one demand and one listing the viewer may see (produce's rule); else None."""
     found = _produce()
     listing = db.session.get(found[0].Listing, listing_id) if found else None
-    if listing is None or listing.status not in ("active", "paused", "sold_out", "expired"):
+    from produce.permissions import can_view_listing
+
+    if listing is None or not can_view_listing(viewer, listing):
         return None
     result = engine.explain(queries.demand_record(demand), found[1].listing_record(listing))
     return {**result, "listing": listing}

@@ -1,4 +1,6 @@
 """Reads: the organisation a user acts for, who may see what, demand records in the matching vocabulary."""
+import json
+
 import sqlalchemy as sa
 
 from accounts.permissions import can_administer_region
@@ -49,7 +51,27 @@ def visible_contacts(user, org: BuyerOrg) -> list[BuyerContact]:
 
 
 def can_view_demand(user, demand: Demand) -> bool:
-    return can_see_private(user, demand.buyer)
+    """The organisation's users and officials in scope; a producer sees an open demand that one of their
+    listings matches (the link on their listing page), read-only."""
+    return can_see_private(user, demand.buyer) or matched_producer(user, demand)
+
+
+def matched_producer(user, demand: Demand) -> bool:
+    if getattr(user, "role", None) != "producer" or demand.status != "open" or not demand.buyer.active:
+        return False
+    try:
+        from produce.models import Listing
+        from produce.queries import producer_for_user
+    except ImportError:
+        return False
+    from buyers.models import DemandMatch
+
+    producer = producer_for_user(user)
+    if producer is None:
+        return False
+    return db.session.scalar(sa.select(DemandMatch.id).where(
+        DemandMatch.demand_id == demand.id,
+        DemandMatch.listing_id.in_(sa.select(Listing.id).where(Listing.producer_id == producer.id))).limit(1)) is not None
 
 
 def can_edit_demand(user, demand: Demand) -> bool:
@@ -69,9 +91,10 @@ def admin_search(user, q=None, type_=None, region=None, verified=None, active=No
     """The officials' buyer database list as a select (paginate or export it)."""
     stmt = sa.select(BuyerOrg).where(scope_filter(user), BuyerOrg.merged_into_id.is_(None))
     if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(BuyerOrg.name.ilike(like), BuyerOrg.credit_code == q.strip().upper(),
-                                 BuyerOrg.address.ilike(like),
+        words = q.strip()
+        stmt = stmt.where(sa.or_(BuyerOrg.name.icontains(words, autoescape=True),
+                                 BuyerOrg.credit_code == words.upper(),
+                                 BuyerOrg.address.icontains(words, autoescape=True),
                                  BuyerOrg.id.in_(sa.select(BuyerContact.buyer_id).where(
                                      sa.or_(BuyerContact.phone == q.strip(), BuyerContact.name == q.strip())))))
     if type_:
@@ -83,8 +106,12 @@ def admin_search(user, q=None, type_=None, region=None, verified=None, active=No
     if active is not None:
         stmt = stmt.where(BuyerOrg.active.is_(active))
     if product:
-        # products_of_interest is a small JSON list; a text match is portable across SQLite and PostgreSQL.
-        stmt = stmt.where(sa.cast(BuyerOrg.products_of_interest, sa.String).contains(product.strip()))
+        # products_of_interest is a small JSON list; a text match is portable across SQLite and PostgreSQL
+        # (the JSON text may hold the characters or their \u escapes).
+        as_text = sa.cast(BuyerOrg.products_of_interest, sa.String)
+        word = product.strip()
+        stmt = stmt.where(sa.or_(as_text.contains(word, autoescape=True),
+                                 as_text.contains(json.dumps(word)[1:-1], autoescape=True)))
     return stmt.order_by(BuyerOrg.name, BuyerOrg.id)
 
 

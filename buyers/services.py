@@ -191,7 +191,7 @@ def org_snapshot(org: BuyerOrg) -> dict:
     }
 
 
-def _apply_org(org: BuyerOrg, clean: dict) -> None:
+def apply_org(org: BuyerOrg, clean: dict) -> None:
     for key, value in clean.items():
         setattr(org, key, value)
     org.province_code = regions.province_code(org.county_code) or org.county_code
@@ -216,7 +216,7 @@ def create_org(user, data: dict, contacts: list[dict] | None = None) -> BuyerOrg
     if user.role == "buyer":
         clean["source"] = "self_registered"
     org = BuyerOrg()
-    _apply_org(org, clean)
+    apply_org(org, clean)
     db.session.add(org)
     db.session.flush()
     for contact in contacts or []:
@@ -239,7 +239,11 @@ def update_org(user, org: BuyerOrg, data: dict, expected_version: int) -> BuyerO
         raise BuyerError("county_code", _("This region is outside your area."))
     _check_unique_code(clean["credit_code"], org.id)
     before = org_snapshot(org)
-    _apply_org(org, clean)
+    identity_changed = (clean["name"], clean["credit_code"]) != (org.name, org.credit_code)
+    apply_org(org, clean)
+    if identity_changed and not queries.can_manage_org(user, org):
+        # an official verified the old name and code; the organisation's own edit needs a new check
+        org.verified_at, org.verified_by_id = None, None
     audit.record("buyer.update", "buyer", org.id, before=before, after=org_snapshot(org), actor=user)
     _commit_versioned()
     return org
@@ -375,11 +379,13 @@ def _check_demand(clean: dict) -> None:
 
 
 def _apply_demand(demand: Demand, clean: dict) -> None:
+    resolved = engine.resolve_product(clean["product_name"])
+    # looked up before any attribute changes: an autoflush in between would write (and version) twice
+    product_id = queries.product_id_for_code(resolved[0] if resolved else None)
     for key, value in clean.items():
         setattr(demand, key, value)
-    resolved = engine.resolve_product(demand.product_name)
     demand.product_code = resolved[0] if resolved else None
-    demand.product_id = queries.product_id_for_code(demand.product_code)
+    demand.product_id = product_id
     demand.quantity_min_kg = engine.to_kg(demand.quantity_min, demand.unit)
     demand.quantity_max_kg = engine.to_kg(demand.quantity_max, demand.unit)
     demand.price_max_per_kg = (None if demand.price_max is None
@@ -392,15 +398,21 @@ def demand_snapshot(demand: Demand) -> dict:
 
 
 def create_demand(user, data: dict) -> Demand:
+    """A buyer user posts a demand for the organisation they act for."""
     org = queries.org_for_user(user)
     if org is None or not org.active:
         raise BuyerError("product_name", _("Set up your organisation before posting demands."))
+    return create_demand_for(org, data, actor=user)
+
+
+def create_demand_for(org: BuyerOrg, data: dict, actor=None) -> Demand:
+    """Posts a demand for an organisation (callers check who may; demo data and the API use it too)."""
     clean = clean_demand(data)
-    demand = Demand(buyer_id=org.id, created_by_id=user.id, status="open")
+    demand = Demand(buyer_id=org.id, created_by_id=getattr(actor, "id", None), status="open")
     _apply_demand(demand, clean)
     db.session.add(demand)
     db.session.flush()
-    audit.record("demand.create", "demand", demand.id, after=demand_snapshot(demand), actor=user)
+    audit.record("demand.create", "demand", demand.id, after=demand_snapshot(demand), actor=actor)
     db.session.commit()
     _after_demand_saved(demand, created=True)
     return demand

@@ -54,7 +54,8 @@ def org_new():
     if current_user.role == "buyer" and queries.org_for_user(current_user) is not None:
         return redirect(url_for("buyers.my_demands"))
     form = forms.OrgForm()
-    contact = forms.ContactForm(prefix="contact")
+    # the first contact is part of the organisation's form: one CSRF token (the outer form's) covers both
+    contact = forms.ContactForm(prefix="contact", meta={"csrf": False})
     if form.validate_on_submit() and (not contact.name.data or contact.validate(extra_validators=None)):
         contacts = [{f: getattr(contact, f).data for f in ("name", "role", "phone", "email", "private")}] \
             if contact.name.data else []
@@ -226,12 +227,15 @@ def demand_new():
 @login_required
 def demand_detail(demand_id: int):
     demand = get_demand_or_404(demand_id)
-    found = matches.matches_for_demand(demand.id, top=20)
-    return render_template("buyers/demand_detail.html", demand=demand, matches=found,
-                           listings=queries.listings_by_id([m["listing_id"] for m in found]),
-                           status_form=forms.StatusForm(status=demand.status, version=demand.version),
+    insider = queries.can_see_private(current_user, demand.buyer)
+    stored = matches.matches_for_demand(demand.id, top=20) if insider else []
+    listings = queries.listings_by_id([m["listing_id"] for m in stored])
+    # a listing expired in bulk (no signal) keeps its stored rows until its next save: show active ones only
+    found = [m for m in stored if m["listing_id"] in listings and listings[m["listing_id"]].status == "active"]
+    return render_template("buyers/demand_detail.html", demand=demand, matches=found, listings=listings,
+                           insider=insider, status_form=forms.StatusForm(status=demand.status, version=demand.version),
                            can_edit=queries.can_edit_demand(current_user, demand),
-                           history=audit.history("demand", demand.id))
+                           history=audit.history("demand", demand.id) if insider else [])
 
 
 @bp.route("/demands/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -285,10 +289,12 @@ def demand_status(demand_id: int):
 def demand_why_not(demand_id: int):
     """Explains one listing against this demand: each factor's contribution or the constraint that failed."""
     demand = get_demand_or_404(demand_id)
+    if not queries.can_see_private(current_user, demand.buyer):
+        abort(403)
     listing_id = request.args.get("listing_id", type=int)
     explanation = None
     if listing_id is not None:
-        explanation = matches.explain_pair(demand, listing_id)
+        explanation = matches.explain_pair(demand, listing_id, current_user)
         if explanation is None:
             flash(_("No active listing has this number."), "error")
     return render_template("buyers/why_not.html", demand=demand, listing_id=listing_id, explanation=explanation)

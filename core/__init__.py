@@ -1,14 +1,13 @@
 """HarvestLink application factory."""
-import importlib
 import logging
 import os
 
 from flask import Flask
 
 from core.config import REPO_ROOT, load_config
+from core.packages import FEATURE_PACKAGES, feature_modules
 
-# Feature packages, each exposing a blueprint `bp` in <package>/views.py when it exists.
-FEATURE_PACKAGES = ("core", "accounts", "produce", "buyers", "fairs", "counties", "api")
+__all__ = ["FEATURE_PACKAGES", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +53,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every package's models must be imported so metadata (and Alembic) sees all tables."""
-    for package in FEATURE_PACKAGES:
-        try:
-            importlib.import_module(f"{package}.models")
-        except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.models"):  # package not in this checkout yet
-                raise
+    feature_modules("models")
 
 
 def _register_blueprints(app: Flask) -> None:
-    for package in FEATURE_PACKAGES:
-        try:
-            views = importlib.import_module(f"{package}.views")
-        except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.views"):  # package not in this checkout yet
-                raise
-            continue
+    for views in feature_modules("views"):
         for blueprint in getattr(views, "blueprints", [views.bp]):
             app.register_blueprint(blueprint)
 

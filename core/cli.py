@@ -1,11 +1,11 @@
 """The `flask` command group for admin tasks: users, demo data and each package's commands."""
-import importlib
 import sys
 
 import click
 from flask.cli import AppGroup
 
 from core.db import db
+from core.packages import feature_modules
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -46,14 +46,6 @@ def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     # Feature packages may add their own commands in <package>/cli.py as `commands`.
-    from core import FEATURE_PACKAGES
-
-    for package in FEATURE_PACKAGES[1:]:
-        try:
-            module = importlib.import_module(f"{package}.cli")
-        except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.cli"):  # package not in this checkout yet
-                raise
-            continue
+    for module in feature_modules("cli", include_core=False):
         for command in module.commands:
             app.cli.add_command(command)

@@ -2,9 +2,8 @@
 
 Every loader is idempotent: it looks records up by a natural key before it adds them.
 """
-import importlib
-
 from core.db import db
+from core.packages import feature_modules
 
 DEMO_PASSWORD = "harvest-demo-2026"  # noqa: S105 (published in the README for the demo)
 DEMO_USERS = [
@@ -35,16 +34,8 @@ def load_users() -> list[str]:
 
 
 def load_demo() -> list[str]:
-    from core import FEATURE_PACKAGES
-
     report = load_users()
-    for package in FEATURE_PACKAGES[1:]:
-        try:
-            module = importlib.import_module(f"{package}.demo")
-        except ModuleNotFoundError as error:
-            if error.name not in (package, f"{package}.demo"):  # package not in this checkout yet
-                raise
-            continue
+    for module in feature_modules("demo", include_core=False):
         report.extend(module.load())
         db.session.commit()
     return report

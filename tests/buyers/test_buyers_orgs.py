@@ -155,3 +155,61 @@ def test_anonymous_and_wrong_roles(client, login_as, make_org):
     login_as("producer")
     assert client.get("/buyers/admin").status_code == 403
     assert client.get("/buyers/demands").status_code == 403
+
+
+def test_admin_filters(client, login_as, make_org):
+    make_org("赣州超市", county_code="360702", type="supermarket", products_of_interest="脐橙, 蜜柚")
+    make_org("九江市场", county_code="360402", products_of_interest="大米")
+    login_as("official", region_code="360000")
+    by_product = client.get("/buyers/admin?product=脐橙").get_data(as_text=True)
+    assert "赣州超市" in by_product and "九江市场" not in by_product
+    by_region = client.get("/buyers/admin?region=360400").get_data(as_text=True)
+    assert "九江市场" in by_region and "赣州超市" not in by_region
+    by_type = client.get("/buyers/admin?type=supermarket").get_data(as_text=True)
+    assert "赣州超市" in by_type and "九江市场" not in by_type
+    unverified = client.get("/buyers/admin?verified=yes").get_data(as_text=True)
+    assert "赣州超市" not in unverified
+
+
+def test_member_renaming_a_verified_org_withdraws_verification(client, make_user, make_org, admin):
+    from buyers import services
+
+    member = make_user("buyer")
+    org = make_org("甲公司", member=member)
+    services.verify_org(admin, org)
+    login(client, member)
+    data = {**ORG_FORM, "name": "乙公司", "county_code": org.county_code, "version": str(org.version)}
+    assert client.post(f"/buyers/orgs/{org.id}/edit", data=data).status_code == 302
+    db.session.refresh(org)
+    assert org.name == "乙公司" and org.verified_at is None
+    services.verify_org(admin, org)
+    services.update_org(admin, org, {**services.org_snapshot(org), "name": "丙公司"}, org.version)
+    assert org.verified_at is not None
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"name": ""}, "必填"), ({"name": "张三", "phone": "call me"}, "电话号码"),
+    ({"name": "张三", "email": "not-an-email"}, "邮箱"), ({"name": "张" * 101}, "")])
+def test_bad_contact_input(client, make_user, make_org, data, message):
+    member = make_user("buyer")
+    org = make_org("甲公司", member=member)
+    login(client, member)
+    page = client.post(f"/buyers/orgs/{org.id}/contacts", data=data, follow_redirects=True).get_data(as_text=True)
+    assert 'flash-error' in page and message in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(BuyerContact)) == 0
+
+
+def test_bad_member_input(client, make_user, make_org):
+    member = make_user("buyer")
+    org = make_org("甲公司", member=member)
+    login(client, member)
+    for email in ["", "nobody@example.com", member.email]:
+        page = client.post(f"/buyers/orgs/{org.id}/members", data={"email": email}, follow_redirects=True)
+        assert "flash-error" in page.get_data(as_text=True), email
+    assert db.session.scalar(db.select(db.func.count()).select_from(BuyerMember)) == 1
+
+
+def test_import_form_needs_a_file(client, login_as):
+    login_as("admin")
+    response = client.post("/buyers/admin/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400 and 'class="error"' in response.get_data(as_text=True)
