@@ -76,6 +76,20 @@ class RegistrationForm(FlaskForm):
     demand_ids = MultiCheckboxField(_l("Demands you bring"), coerce=int)
 
 
+class QuickDemandForm(FlaskForm):
+    """A compact demand form on the registration page; the buyers package's service creates the demand."""
+
+    product_name = StringField(_l("Product"), validators=[DataRequired(), Length(max=100)])
+    quantity_min = DecimalField(_l("Quantity from"), places=3, validators=[InputRequired(), NumberRange(min=0)])
+    quantity_max = DecimalField(_l("Quantity to"), places=3, validators=[InputRequired(), NumberRange(min=0)])
+    unit = SelectField(_l("Unit"), choices=[(u, u) for u in ("公斤", "斤", "吨", "箱", "件", "个", "头", "只")])
+    price_max = DecimalField(_l("Price ceiling"), places=2, validators=[Optional(), NumberRange(min=0)])
+    price_unit = SelectField(_l("Price unit"), choices=[(u, u) for u in (
+        "元/公斤", "元/斤", "元/吨", "元/箱", "元/件", "元/个", "元/头", "元/只")])
+    needed_from = DateField(_l("Needed from"), validators=[InputRequired()])
+    needed_to = DateField(_l("Needed until"), validators=[InputRequired()])
+
+
 class DecisionForm(FlaskForm):
     decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))],
                           validators=[DataRequired()])
@@ -108,7 +122,8 @@ class SlotsForm(PrefixedForm):
 
 
 class BookForm(PrefixedForm):
-    slot = SelectField(_l("Slot"), validators=[DataRequired()])
+    # The service and the database judge the slot (it may have gone since the page was drawn).
+    slot = SelectField(_l("Slot"), validators=[DataRequired()], validate_choice=False)
 
 
 class AnswerForm(FlaskForm):

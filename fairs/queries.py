@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from core import regions
 from core.db import db
-from fairs.access import can_organise
 from fairs.models import Agreement, Fair, Meeting, MeetingMessage, Registration, RegistrationItem, Suggestion
 
 ZERO = Decimal("0.00")
@@ -71,23 +70,6 @@ def participant_rows(fair_id: int) -> list[dict]:
              "items": items[r.id]} for r in regs]
 
 
-def items_of(reg: Registration) -> list[dict]:
-    from buyers.models import Demand
-    from produce.models import Listing
-
-    out = []
-    for item in reg.items:
-        if item.listing_id:
-            x = db.session.get(Listing, item.listing_id)
-            out.append({"kind": "listing", "id": x.id, "product": x.product_name, "quantity": x.quantity,
-                        "unit": x.unit})
-        else:
-            x = db.session.get(Demand, item.demand_id)
-            out.append({"kind": "demand", "id": x.id, "product": x.product_name, "quantity": x.quantity_max,
-                        "unit": x.unit})
-    return out
-
-
 def suggestions(fair_id: int, include_removed: bool = True, reg_id: int | None = None) -> list[Suggestion]:
     stmt = (sa.select(Suggestion).where(Suggestion.fair_id == fair_id)
             .order_by(Suggestion.removed, Suggestion.score.desc(), Suggestion.id))
@@ -141,10 +123,6 @@ def agreements_of_fair(fair_id: int, status: str | None = None) -> list[Agreemen
     if status:
         stmt = stmt.where(Agreement.status == status)
     return list(db.session.scalars(stmt))
-
-
-def fairs_organised_by(user) -> list[Fair]:
-    return [f for f in db.session.scalars(sa.select(Fair).order_by(Fair.id.desc())) if can_organise(user, f)]
 
 
 # ---- figures (dashboard, report, counties) -------------------------------------------------------------------

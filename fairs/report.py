@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from core import regions
 from fairs import queries
@@ -23,14 +24,24 @@ def safe(value):
 def _sheet(workbook, title, header, rows, first=False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]
+    widths = [len(str(h)) for h in header]
     sheet.append([safe(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    money_columns = set()
     for row in rows:
         sheet.append([safe(v) for v in row])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 1.6))
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
+            if isinstance(value, Decimal):
+                money_columns.add(index)
+    for index, width in enumerate(widths):
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].width = min(60, max(10, width * 1.6))
+        if index in money_columns:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
     return sheet
 
 

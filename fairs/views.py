@@ -10,10 +10,29 @@ from core.db import db
 from fairs import queries, services, suggestions
 from fairs.access import can_organise, can_see_fair, registration_of
 from fairs.errors import FairError
-from fairs.forms import ActionForm, AddPairForm, DecisionForm, FairForm, InviteForm, RegistrationForm, TransitionForm
+from fairs.forms import (
+    CATEGORY_CHOICES,
+    ActionForm,
+    AddPairForm,
+    DecisionForm,
+    FairForm,
+    InviteForm,
+    QuickDemandForm,
+    RegistrationForm,
+    TransitionForm,
+)
 from fairs.models import TRANSITIONS, Fair, Registration, Suggestion
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
+
+
+@bp.app_template_filter("qty")
+def quantity_text(value) -> str:
+    """A Decimal quantity without trailing zeros and never in exponent form (100.000 -> 100, 2.500 -> 2.5)."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def get_fair(fair_id: int) -> Fair:
@@ -89,7 +108,8 @@ def detail(fair_id):
     context = {"fair": fair, "organiser": organiser, "mine": mine, "action_form": ActionForm(),
                "transitions": TRANSITIONS[fair.status] if organiser else (),
                "stats": queries.fair_stats(fair.id) if organiser else None,
-               "link_example": services.meeting_link(fair, 0)}
+               "link_example": services.meeting_link(fair, 0),
+               "category_labels": dict(CATEGORY_CHOICES)}
     if mine is not None and mine.status == "approved":
         context.update(_participant_context(fair, mine))
     return render_template("fairs/detail.html", **context)
@@ -159,6 +179,9 @@ def register(fair_id):
     if request.method == "GET" and mine is not None:
         form.listing_ids.data = [i.listing_id for i in mine.items if i.listing_id]
         form.demand_ids.data = [i.demand_id for i in mine.items if i.demand_id]
+    new_demand = request.args.get("new_demand", type=int)
+    if request.method == "GET" and new_demand in {c[0] for c in form.demand_ids.choices}:
+        form.demand_ids.data = [*(form.demand_ids.data or []), new_demand]
     if form.validate_on_submit():
         try:
             services.register(current_user, fair, form.listing_ids.data or [], form.demand_ids.data or [])
@@ -169,7 +192,36 @@ def register(fair_id):
             flash(_("Your registration was sent. The organisers will review it."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair.id))
     return render_template("fairs/register.html", fair=fair, form=form, mine=mine, party=party,
-                           return_url=url_for("fairs.register", fair_id=fair.id))
+                           demand_form=QuickDemandForm(prefix="nd") if current_user.role == "buyer" else None)
+
+
+@bp.post("/<int:fair_id>/register/demand")
+@roles_required("buyer")
+def register_new_demand(fair_id):
+    """Creates a demand on the spot (through the buyers service) and returns to the registration form."""
+    from buyers.queries import org_for_user
+    from buyers.services import BuyerError, create_demand
+
+    fair = get_fair(fair_id)
+    form = QuickDemandForm(prefix="nd")
+    org = org_for_user(current_user)
+    if org is not None and form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in (
+            "product_name", "quantity_min", "quantity_max", "unit", "price_max", "price_unit", "needed_from",
+            "needed_to")}
+        data["delivery_county_code"] = org.county_code
+        try:
+            demand = create_demand(current_user, data)
+        except BuyerError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Your demand is posted; it is ticked below."), "success")
+            return redirect(url_for("fairs.register", fair_id=fair.id, new_demand=demand.id))
+    else:
+        for name, errors in form.errors.items():
+            flash(f"{getattr(form, name).label.text}: {'; '.join(errors)}", "error")
+    return redirect(url_for("fairs.register", fair_id=fair.id))
 
 
 @bp.post("/<int:fair_id>/withdraw")
@@ -270,7 +322,8 @@ def suggestions_job(fair_id):
     return jsonify(dict(job.as_dict(), result=job.result))
 
 
-@bp.post("/suggestions/<int:suggestion_id>/<any(remove, restore):action>")
+@bp.post("/suggestions/<int:suggestion_id>/remove", defaults={"action": "remove"})
+@bp.post("/suggestions/<int:suggestion_id>/restore", defaults={"action": "restore"})
 @roles_required("official", "admin")
 def suggestion_toggle(suggestion_id, action):
     suggestion = db.session.get(Suggestion, suggestion_id) or abort(404)

@@ -118,7 +118,8 @@ def meeting_answer(meeting_id):
     return redirect(url_for("fairs.meeting_detail", meeting_id=meeting_id))
 
 
-@bp.post("/meetings/<int:meeting_id>/<any(cancel, held):action>")
+@bp.post("/meetings/<int:meeting_id>/cancel", defaults={"action": "cancel"})
+@bp.post("/meetings/<int:meeting_id>/held", defaults={"action": "held"})
 @login_required
 def meeting_action(meeting_id, action):
     meeting = get_meeting(meeting_id)
@@ -178,7 +179,8 @@ def agreement_create(meeting_id):
     return redirect(url_for("fairs.meeting_detail", meeting_id=meeting_id) + "#outcomes")
 
 
-@bp.post("/agreements/<int:agreement_id>/<any(confirm, verify):action>")
+@bp.post("/agreements/<int:agreement_id>/confirm", defaults={"action": "confirm"})
+@bp.post("/agreements/<int:agreement_id>/verify", defaults={"action": "verify"})
 @login_required
 def agreement_action(agreement_id, action):
     agreement = db.session.get(Agreement, agreement_id) or abort(404)

@@ -32,7 +32,7 @@ def test_no_registration_before_open_or_after_close(make_fair, make_producer):
     services.register(user, fair, listing_ids=[listings[0].id])
     services.transition(official, fair, "registration_closed")
     other, _p, other_listings = make_producer(name="另一合作社")
-    with pytest.raises(FairError, match="not open"):
+    with pytest.raises(FairError, match="未开放报名"):
         services.register(other, fair, listing_ids=[other_listings[0].id])
 
 
@@ -97,7 +97,7 @@ def test_no_meetings_before_approval(make_fair, make_producer, make_buyer):
     p_reg = services.register(p_user, fair, listing_ids=[listings[0].id])
     b_reg = services.register(b_user, fair, demand_ids=[demands[0].id])
     slot = meetings.grid_of(fair).slots()[0]
-    with pytest.raises(FairError, match="approved"):
+    with pytest.raises(FairError, match="审核通过后"):
         meetings.request_meeting(b_user, fair, p_reg.id, [slot.isoformat()])
     services.decide(official, b_reg, True)
     with pytest.raises(FairError):
