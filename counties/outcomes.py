@@ -28,7 +28,7 @@ def deal_source():
 
 
 def deal_amounts(codes: list[str]) -> dict[str, dict] | None:
-    """{county code: {intent_amount, deal_amount, deals}} with zeros for counties without deals; None when the
+    """{county code: {intent_amount, deal_amount, deals}} in yuan (元, as fairs records agreements), with zeros for counties without deals; None when the
     fairs package is not installed."""
     source = deal_source()
     if source is None:
@@ -61,9 +61,12 @@ def _count_from_tables(models, codes: list[str]) -> dict[str, dict]:
         .group_by(profile.county_code))
     for code, count in producers:
         out[code]["producers"] = count
+    search = _optional("produce.search")
+    # "Active" as the public search sees it: active and inside its supply window.
+    visible = search.visible_condition() if hasattr(search, "visible_condition") else listing.status == "active"
     listings = db.session.execute(
         sa.select(listing.county_code, sa.func.count())
-        .where(listing.county_code.in_(codes), listing.status == "active").group_by(listing.county_code))
+        .where(listing.county_code.in_(codes), visible).group_by(listing.county_code))
     for code, count in listings:
         out[code]["active_listings"] = count
     return out

@@ -3,6 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -12,6 +13,12 @@ from counties import outcomes, periods, progress
 from counties.models import FUND_FIELDS, DemoCounty, Indicator, IndicatorValue, Target
 
 Points = list[tuple[periods.Period, Decimal]]
+
+
+@lru_cache(maxsize=4096)
+def _period(code: str) -> periods.Period:
+    """Stored period codes were validated on the way in; parse each distinct one once."""
+    return periods.parse(code, date.max)
 
 
 def county_by_code(code: str) -> DemoCounty | None:
@@ -48,7 +55,7 @@ def value_points(county_ids: list[int], indicator_ids: list[int] | None = None) 
     if indicator_ids is not None:
         stmt = stmt.where(IndicatorValue.indicator_id.in_(indicator_ids))
     for county_id, code, period, value in db.session.execute(stmt):
-        out[county_id][code].append((periods.parse(period, date.max), value))
+        out[county_id][code].append((_period(period), value))
     return out
 
 
@@ -83,6 +90,19 @@ def value_history(county: DemoCounty) -> list[IndicatorValue]:
         .order_by(IndicatorValue.period.desc(), IndicatorValue.indicator_id)))
 
 
+def period_values(county: DemoCounty, period: str) -> dict[str, Decimal]:
+    """{indicator code: value} of one period (to prefill the entry form)."""
+    stmt = (sa.select(Indicator.code, IndicatorValue.value).join(Indicator)
+            .where(IndicatorValue.county_id == county.id, IndicatorValue.period == period))
+    return dict(db.session.execute(stmt).all())
+
+
+def periods_with_values(county: DemoCounty) -> list[str]:
+    found = db.session.scalars(sa.select(IndicatorValue.period).where(IndicatorValue.county_id == county.id)
+                               .distinct())
+    return sorted(found, key=lambda code: _period(code).sort_key, reverse=True)
+
+
 def chart_series(county: DemoCounty, language: str) -> dict:
     """Time series for the county page charts: one dataset per indicator that has values."""
     points = value_points([county.id])[county.id]
@@ -107,20 +127,33 @@ def applicable_targets(code: str, all_targets: list[Target]) -> list[Target]:
     return [t for t in all_targets if t.scope_code is None or regions.is_within(code, t.scope_code)]
 
 
-def growth_by_county(indicator_code: str) -> dict[str, Decimal | None]:
-    """Year-on-year growth (%) of every registered county's latest period for one indicator."""
+@dataclass
+class GrowthTable:
+    """Year-on-year growth (%) of every registered county for one indicator, with per-province sums so that
+    the average of "the other counties of the province" costs O(1) per county."""
+
+    growth: dict[str, Decimal | None]
+    sums: dict[str | None, tuple[Decimal, int]]
+
+    def regional_average(self, code: str) -> Decimal | None:
+        total, count = self.sums.get(regions.province_code(code), (Decimal(0), 0))
+        own = self.growth.get(code)
+        if own is not None:
+            total, count = total - own, count - 1
+        return (total / count).quantize(Decimal("0.01")) if count > 0 else None
+
+
+def growth_table(indicator_code: str) -> GrowthTable:
     indicator = db.session.scalar(sa.select(Indicator).where(Indicator.code == indicator_code))
-    if indicator is None:
-        return {}
-    all_counties = counties_in()
-    points = value_points([c.id for c in all_counties], [indicator.id])
-    return {c.code: progress.growth_percent(points[c.id].get(indicator_code, [])) for c in all_counties}
-
-
-def regional_average(code: str, growth: dict[str, Decimal | None]) -> Decimal | None:
-    """Average growth of the other registered counties of the same province."""
-    province = regions.province_code(code)
-    return progress.average(g for other, g in growth.items() if other != code and regions.province_code(other) == province)
+    all_counties = counties_in() if indicator is not None else []
+    points = value_points([c.id for c in all_counties], [indicator.id]) if indicator is not None else {}
+    growth = {c.code: progress.growth_percent(points[c.id].get(indicator_code, [])) for c in all_counties}
+    sums: dict[str | None, tuple[Decimal, int]] = {}
+    for code, value in growth.items():
+        if value is not None:
+            total, count = sums.get(regions.province_code(code), (Decimal(0), 0))
+            sums[regions.province_code(code)] = (total + value, count + 1)
+    return GrowthTable(growth, sums)
 
 
 @dataclass
@@ -138,10 +171,10 @@ def target_progress(county: DemoCounty, points: dict[str, Points], all_targets: 
         series = points.get(target.indicator.code, [])
         if target.kind == "growth_above_average":
             if target.indicator.code not in growth_cache:
-                growth_cache[target.indicator.code] = growth_by_county(target.indicator.code)
-            growth = growth_cache[target.indicator.code]
+                growth_cache[target.indicator.code] = growth_table(target.indicator.code)
+            table = growth_cache[target.indicator.code]
             result = progress.growth_above_average(progress.growth_percent(series),
-                                                   regional_average(county.code, growth), target.threshold)
+                                                   table.regional_average(county.code), target.threshold)
         else:
             result = progress.at_least(series, target.threshold, target.due_on, today, target.indicator.flow)
         out.append(TargetProgress(target, result))
@@ -198,6 +231,8 @@ def sort_rows(rows: list[CountyRow], key: str, descending: bool) -> list[CountyR
             return row.deals["deal_amount"] if row.deals else None
         if key == "targets_met":
             return row.targets_met
+        if key in ("producers", "active_listings"):
+            return row.outcomes[key] if row.outcomes else None
         return row.county.code
 
     known = [r for r in rows if value(r) is not None]
@@ -254,6 +289,18 @@ def regional_breakdown(rows: list[CountyRow], indicator_codes: list[str]) -> lis
 
 
 # ------------------------------------------------------------------ records for the API (issue 8)
+
+
+def counties_for(user) -> list[DemoCounty]:
+    """The registry a user may read in detail: everything for admins, their region for officials, nothing
+    for others (they see the public summary)."""
+    from counties import permissions
+
+    if permissions.is_admin(user):
+        return counties_in(None)
+    if getattr(user, "role", None) == "official" and user.region_code:
+        return counties_in(user.region_code)
+    return []
 
 
 def county_record(county: DemoCounty) -> dict:

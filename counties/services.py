@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from core import audit, regions
@@ -285,11 +286,12 @@ def import_counties(user, rows: list[dict], today: date | None = None) -> Import
 
 # ------------------------------------------------------------------ indicator values
 
-def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Decimal, user, source: str) -> bool:
+def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Decimal, user, source: str) -> str | None:
+    """Writes one cell and audits it; returns 'created', 'updated' or None (the same value was there)."""
     row = db.session.scalar(sa.select(IndicatorValue).filter_by(
         county_id=county.id, indicator_id=indicator.id, period=period))
     if row is not None and row.value == value:
-        return False
+        return None
     before = None if row is None else {"indicator": indicator.code, "period": period, "value": str(row.value)}
     if row is None:
         row = IndicatorValue(county_id=county.id, indicator_id=indicator.id, period=period)
@@ -298,7 +300,7 @@ def _set_value(county: DemoCounty, indicator: Indicator, period: str, value: Dec
     audit.record("county.value_set", AUDIT_TYPE, county.code, before=before,
                  after={"indicator": indicator.code, "period": period, "value": str(value), "source": source},
                  actor=user)
-    return True
+    return "updated" if before else "created"
 
 
 def save_values(user, county: DemoCounty, period_text, raw_values: dict, today: date | None = None) -> int:
@@ -322,9 +324,24 @@ def save_values(user, county: DemoCounty, period_text, raw_values: dict, today: 
             errors.append(error)
     if errors:
         raise validation.FieldErrors(errors)
-    changed = sum(_set_value(county, indicators[c], period, v, user, "manual") for c, v in parsed.items())
-    db.session.commit()
-    return changed
+    cells = [(county, indicators[c], period, v) for c, v in parsed.items()]
+    return sum(1 for outcome in _write_cells(cells, user, "manual") if outcome)
+
+
+def _write_cells(cells, user, source: str) -> list[str | None]:
+    """Writes and commits the cells. Two writers adding the same new cell at once (PostgreSQL lets both read
+    "no row") make one commit fail on the unique key: that one rolls back and runs again, now updating."""
+    for attempt in (1, 2):
+        try:
+            outcomes = [_set_value(county, indicator, period, value, user, source)
+                        for county, indicator, period, value in cells]
+            db.session.commit()
+            return outcomes
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return []
 
 
 def _indicator_by_text(text, indicators: dict) -> Indicator:
@@ -362,11 +379,6 @@ def import_values(user, rows: list[tuple[int, dict]], today: date | None = None)
             errors.append(RowError(number, error.field, error.message))
     if errors or not parsed:
         raise ImportFailed(errors or [RowError(1, "file", _("The file has no data rows."))])
-    result = ImportResult()
-    for county, indicator, period, value in parsed:
-        if _set_value(county, indicator, period, value, user, "import"):
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    db.session.commit()
-    return result
+    outcomes = _write_cells(parsed, user, "import")
+    return ImportResult(created=outcomes.count("created"), updated=outcomes.count("updated"),
+                        unchanged=outcomes.count(None))

@@ -46,13 +46,15 @@ def ranking(rows, language: str, indicator_codes, sort: str, descending: bool) -
                ("batch_year", _("Batch")), ("poverty", _("Poverty county")),
                *[(c, _indicator_label(by_code[c], language)) for c in shown],
                ("central_allocated", _fund_labels()["central_allocated"]),
-               ("deal_amount", _("Deal amount (10k yuan)")), ("targets_met", _("Targets met"))]
+               ("producers", _("Producers")), ("active_listings", _("Active listings")),
+               ("deal_amount", _("Deal amount (yuan)")), ("targets_met", _("Targets met"))]
     table = Table("ranking", _("Ranking"), columns, sortable=True)
     for rank, row in enumerate(queries.sort_rows(rows, sort, descending), start=1):
         county = row.county
         table.rows.append([
             rank, county.code, county.name, regions.get(county.province_code).name, county.batch_year,
             _yes(county.poverty_county), *[row.figures.get(c) for c in shown], county.central_allocated,
+            *((row.outcomes["producers"], row.outcomes["active_listings"]) if row.outcomes else (None, None)),
             row.deals["deal_amount"] if row.deals else None, f"{row.targets_met}/{len(row.progress)}"])
         table.links.append(county.code)
     return table
@@ -70,7 +72,7 @@ def comparison(rows, language: str, indicator_codes) -> Table:
         [_("Counties"), poverty["counties"], other["counties"]],
         [_("Old revolutionary base areas"), poverty["old_revolutionary"], other["old_revolutionary"]],
         *[[labels[name], poverty[name], other[name]] for name in FUND_FIELDS],
-        [_("Deal amount (10k yuan)"), poverty["deal_amount"], other["deal_amount"]],
+        [_("Deal amount (yuan)"), poverty["deal_amount"], other["deal_amount"]],
         [_("Targets met"), f"{poverty['targets_met']}/{poverty['targets_total']}",
          f"{other['targets_met']}/{other['targets_total']}"],
         *[[_("Average: %(name)s", name=_indicator_label(by_code[c], language)),
@@ -88,12 +90,29 @@ def breakdown(rows, language: str) -> Table:
         ("poverty", _("Poverty counties")), ("central_allocated", labels["central_allocated"]),
         ("central_disbursed", labels["central_disbursed"]), ("local_allocated", labels["local_allocated"]),
         ("local_disbursed", labels["local_disbursed"]),
-        (sales, _("Rural online retail sales, latest year (10k yuan)")), ("deal_amount", _("Deal amount (10k yuan)")),
+        (sales, _("Rural online retail sales, latest year (10k yuan)")), ("deal_amount", _("Deal amount (yuan)")),
     ])
     for entry in entries:
         level = _("Province") if entry["level"] == "province" else _("Prefecture")
         table.rows.append([entry["name"], level, entry["counties"], entry["poverty"],
                            *[entry[name] for name in FUND_FIELDS], entry["totals"][sales], entry["deal_amount"]])
+        table.links.append(None)
+    return table
+
+
+def target_status(rows, language: str) -> Table:
+    """How many counties have met each target, are on track, behind, or have no data."""
+    statuses = [progress.MET, progress.ON_TRACK, progress.BEHIND, progress.NO_DATA]
+    table = Table("targets", _("Targets: counties by status"),
+                  [("target", _("Target")), *[(s, str(forms.STATUS_LABELS[s])) for s in statuses]])
+    counts: dict[int, dict] = {}
+    for row in rows:
+        for item in row.progress:
+            entry = counts.setdefault(item.target.id, {"target": item.target, **dict.fromkeys(statuses, 0)})
+            entry[item.result.status] += 1
+    for entry in counts.values():
+        target = entry["target"]
+        table.rows.append([target.description or target.indicator.label(language), *[entry[s] for s in statuses]])
         table.links.append(None)
     return table
 
@@ -104,7 +123,7 @@ def registry(rows, can_see_officials: bool) -> Table:
                ("poverty", _("Poverty county")), ("old_revolutionary_area", _("Old revolutionary base area")),
                ("programme_flags", _("Other programme flags")), *[(n, labels[n]) for n in FUND_FIELDS]]
     if can_see_officials:
-        columns.append(("officials", _("Responsible officials")))
+        columns += [("officials", _("Responsible officials")), ("notes", _("Notes"))]
     table = Table("registry", _("Registry"), columns)
     for row in rows:
         county = row.county
@@ -113,7 +132,7 @@ def registry(rows, can_see_officials: bool) -> Table:
                  "、".join(str(forms.FLAG_LABELS.get(f, f)) for f in county.programme_flags),
                  *[getattr(county, n) for n in FUND_FIELDS]]
         if can_see_officials:
-            cells.append("; ".join(u.email for u in county.officials))
+            cells += ["; ".join(u.email for u in county.officials), county.notes]
         table.rows.append(cells)
         table.links.append(county.code)
     return table
@@ -126,9 +145,15 @@ def dashboard(rows, language: str, sort: str, descending: bool) -> dict:
     return {
         "ranking": ranking(rows, language, shown, sort, descending),
         "comparison": comparison(rows, language, KEY_INDICATORS),
+        "targets": target_status(rows, language),
         "breakdown": breakdown(rows, language),
         "registry": registry(rows, can_see_officials=True),
         "indicators": queries.indicators(),
+        "sort_choices": [*[(i.code, _indicator_label(i, language)) for i in queries.indicators()],
+                         *[(name, label) for name, label in _fund_labels().items()],
+                         ("producers", _("Producers")), ("active_listings", _("Active listings")),
+                         ("deal_amount", _("Deal amount (yuan)")), ("targets_met", _("Targets met")),
+                         ("batch_year", _("Batch year"))],
         "deals_available": any(r.deals is not None for r in rows),
     }
 
@@ -139,6 +164,7 @@ def export_sheets(rows, language: str, table: str, can_see_officials: bool):
     makers = {
         "ranking": lambda: ranking(rows, language, all_codes, "rural_online_sales", True),
         "comparison": lambda: comparison(rows, language, all_codes),
+        "targets": lambda: target_status(rows, language),
         "breakdown": lambda: breakdown(rows, language),
         "registry": lambda: registry(rows, can_see_officials),
     }
@@ -153,7 +179,7 @@ def public_summary(rows, language: str) -> dict:
     total = queries.group_summary(rows, [coverage, sales, trainees])
     headers = [_("Province"), _("Counties"), _("Poverty counties"), _("Old revolutionary base areas"),
                _("Rural online retail sales, latest year (10k yuan)"), _("Average village coverage (%)"),
-               _("Trainees (person-times), latest year"), _("Deal amount (10k yuan)")]
+               _("Trainees (person-times), latest year"), _("Deal amount (yuan)")]
     lines = []
     for entry in queries.regional_breakdown(rows, [coverage, sales, trainees]):
         if entry["level"] == "province":
@@ -172,6 +198,19 @@ def county_view(row, language: str) -> dict:
         latest.append((indicator, found))
     return {"latest": latest, "progress": row.progress, "status_labels": forms.STATUS_LABELS,
             "met": progress.MET}
+
+
+def county_sheets(row, language: str) -> list:
+    """Every table of the county page: latest figures, targets and progress, and all values."""
+    view = county_view(row, language)
+    latest = (_("Latest figures"), [_("Indicator code"), _("Indicator"), _("Period"), _("Value"), _("Unit")],
+              [[i.code, i.label(language), found[0] if found else None, found[1] if found else None, i.unit]
+               for i, found in view["latest"]])
+    targets = (_("Targets"), [_("Target"), _("Current"), _("Required"), _("Due"), _("Status")],
+               [[item.target.description or item.target.indicator.label(language), item.result.current,
+                 item.result.threshold, item.target.due_on.isoformat() if item.target.due_on else None,
+                 str(forms.STATUS_LABELS[item.result.status])] for item in view["progress"]])
+    return [latest, targets, values_sheet(row.county, language)]
 
 
 def values_sheet(county, language: str):
@@ -218,6 +257,12 @@ def scope_choices(user) -> list[tuple[str, str]]:
                 seen.add(ancestor.code)
                 choices.append((ancestor.code, regions.full_name(ancestor.code)))
     return choices
+
+
+def format_plain(value: Decimal) -> str:
+    """A stored value as an official typed it: 62.500 -> 62.5, 320.000 -> 320."""
+    text = f"{value.normalize():f}"
+    return text
 
 
 def format_figure(value) -> str:

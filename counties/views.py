@@ -115,7 +115,8 @@ def series(code):
 @roles_required("official", "admin")
 def county_export(code):
     county = _readable_county(code)
-    return _xlsx(f"county-{code}-values.xlsx", [tables.values_sheet(county, _language())])
+    row = next(r for r in queries.county_rows(code) if r.county.id == county.id)
+    return _xlsx(f"county-{code}.xlsx", tables.county_sheets(row, _language()))
 
 
 @bp.route("/<code>/history")
@@ -135,6 +136,10 @@ def enter_values(code):
         abort(403)
     inds = queries.indicators()
     form = forms.values_form_class(inds)()
+    if request.method == "GET" and request.args.get("period"):
+        form.period.data = request.args["period"].strip().upper()
+        for code, value in queries.period_values(county, form.period.data).items():
+            getattr(form, code).data = tables.format_plain(value)
     if form.validate_on_submit():
         raw = {i.code: getattr(form, i.code).data for i in inds}
         try:
@@ -147,7 +152,7 @@ def enter_values(code):
                   "success")
             return redirect(url_for("counties.county", code=code))
     return render_template("counties/values.html", county=county, form=form, indicators=inds,
-                           language=_language(), today=date.today())
+                           language=_language(), today=date.today(), periods=queries.periods_with_values(county))
 
 
 # ------------------------------------------------------------------ registry

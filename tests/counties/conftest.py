@@ -1,5 +1,4 @@
 """Fixtures for the counties tests: indicators, registry rows, officials at each level, a fake deal source."""
-from decimal import Decimal
 
 import pytest
 
@@ -54,6 +53,3 @@ def fake_deals(monkeypatch):
     deal_amounts_by_county.calls = calls
     return deal_amounts_by_county
 
-
-def deals(intent, deal, count):
-    return {"intent_amount": Decimal(intent), "deal_amount": Decimal(deal), "deals": count}

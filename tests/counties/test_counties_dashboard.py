@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import deals
+from counties_helpers import deals
 from helpers import login
 
 from core.db import db
@@ -82,11 +82,12 @@ def test_ranking_comparison_and_breakdown_equal_the_rows(client, make_user, prog
     assert by_code["422822"][6] == "1,800" and by_code["360735"][6] == "1,700"
     assert by_code["360732"][-2] == "80.25" and by_code["360735"][-2] == "0"
     html_asc = client.get("/counties/?sort=central_allocated&dir=asc").get_data(as_text=True)
+    assert '<option value="central_allocated" selected>' in html_asc
     assert [r[1] for r in _cells(html_asc, "table-ranking")] == ["422822", "360735", "361128", "360732"]
 
     comparison = {r[0]: r[1:] for r in _cells(html, "table-comparison")}
     assert comparison["县数"] == ["3", "1"]  # 鄱阳 overridden to not poor
-    assert comparison["成交金额（万元）"] == ["90.25", "0"]
+    assert comparison["成交金额（元）"] == ["90.25", "0"]
     assert comparison["中央资金安排（万元）"] == ["4,400", "1,800"]
 
     breakdown = {(r[0], r[1]): r[2:] for r in _cells(html, "table-breakdown")}
@@ -137,3 +138,24 @@ def test_demo_data_loads_twice_without_duplicates(app, runner):
     assert periods == {"2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"}
     statuses = {p.result.status for r in queries.county_rows(None, date(2026, 11, 28)) for p in r.progress}
     assert {"met", "behind"} <= statuses  # the demo shows a spread of outcomes
+
+
+def test_growth_target_compares_with_the_other_counties_of_the_province(app, add_county, indicators):
+    sales = indicators["rural_online_sales"]
+    growth = {"360732": ("100", "130"), "360735": ("200", "220"), "361128": ("100", "100"),
+              "422822": ("100", "500"), "421127": ("100", None)}  # Hubei: other province; 黄梅 has no 2025Q3
+    for code, (before, after) in growth.items():
+        county = add_county(code, 2016)
+        _put(county, sales, "2024Q3", before)
+        if after:
+            _put(county, sales, "2025Q3", after)
+    db.session.add(Target(indicator=sales, kind="growth_above_average", threshold=Decimal(0)))
+    db.session.commit()
+    rows = {r.county.code: r.progress[0].result for r in queries.county_rows(None, date(2026, 11, 28))}
+    # 兴国 +30% vs (石城 +10%, 鄱阳 0%) -> average 5 -> met; 石城 +10% vs (30, 0) -> 15 -> behind
+    assert (rows["360732"].status, rows["360732"].current, rows["360732"].threshold) == (
+        "met", Decimal("30.00"), Decimal("5.00"))
+    assert (rows["360735"].status, rows["360735"].threshold) == ("behind", Decimal("15.00"))
+    assert (rows["361128"].status, rows["361128"].threshold) == ("behind", Decimal("20.00"))
+    # 建始 +400% is alone in Hubei with a growth figure: no regional average to beat
+    assert rows["422822"].status == "no_data" and rows["421127"].status == "no_data"

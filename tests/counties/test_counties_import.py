@@ -154,6 +154,7 @@ def test_county_official_imports_their_values(client, officials, indicators, reg
     assert _value_rows() == {("2025Q2", "village_coverage"): Decimal("55.5"),
                              ("2025Q2", "rural_online_sales"): Decimal(12000),
                              ("2025", "trainees"): Decimal(3100), ("2025Q2", "service_centre_built"): Decimal(1)}
+    assert "新增 4 条，更新 0 条，未变 0 条" in response.get_data(as_text=True)
     entries = audit.history("demo_county", "360732")
     assert len(entries) == 4 and {e.after["source"] for e in entries} == {"import"}
     assert {e.actor_id for e in entries} == {officials["xingguo"].id}

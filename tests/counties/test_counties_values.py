@@ -1,4 +1,5 @@
 """Entering a period's values: validation with field messages, nothing half-written, every change audited."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -6,7 +7,7 @@ import sqlalchemy as sa
 from helpers import login
 
 from core import audit
-from core.db import db
+from core.db import db, utcnow
 from counties import queries
 from counties.models import IndicatorValue
 
@@ -119,3 +120,41 @@ def test_adding_a_county_validates_the_code(client, officials):
     assert response.status_code == 302
     county = queries.county_by_code("360735")
     assert county.poverty_county is True and county.poverty_override is None  # from the national list
+
+
+def test_an_earlier_period_opens_prefilled_for_correction(client, xingguo):
+    client.post("/counties/360732/values", data={"period": "2025Q2", "village_coverage": "50", "trainees": "12"})
+    form = client.get("/counties/360732/values").get_data(as_text=True)
+    assert "?period=2025Q2" in form
+    form = client.get("/counties/360732/values?period=2025Q2").get_data(as_text=True)
+    assert 'name="village_coverage" type="text" value="50"' in form and 'value="12"' in form
+    assert re.search(r'name="period"[^>]*value="2025Q2"', form)
+
+
+def test_a_concurrent_first_write_is_retried_as_an_update(app, add_county, indicators, officials, monkeypatch):
+    """Simulates the PostgreSQL race: another official's insert of the same cell lands between our read and
+    our insert, so our commit hits the unique key; the service retries once and updates instead."""
+    from sqlalchemy.exc import IntegrityError
+
+    from counties import services
+
+    county = add_county("360732", 2015)
+    real = services._set_value
+    calls = {"n": 0}
+
+    def racing(county_, indicator, period, value, user, source):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            cell = {"county_id": county_.id, "indicator_id": indicator.id, "period": period}
+            db.session.rollback()  # (SQLite's BEGIN IMMEDIATE would make the other writer wait for us)
+            with db.engine.begin() as other:  # the other writer, committed first
+                other.execute(IndicatorValue.__table__.insert().values(
+                    **cell, value=Decimal(10), source="manual", created_at=utcnow(), updated_at=utcnow()))
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        return real(county_, indicator, period, value, user, source)
+
+    monkeypatch.setattr(services, "_set_value", racing)
+    assert services.save_values(officials["xingguo"], county, "2025Q3", {"trainees": "25"}) == 1
+    assert _values(county) == {("trainees", "2025Q3"): Decimal(25)}
+    (entry,) = audit.history("demo_county", "360732")
+    assert entry.before["value"] == "10.000" and entry.after["value"] == "25"
