@@ -13,6 +13,7 @@ from api.errors import fail
 from api.v1 import serialise
 from core.db import db
 from produce import services
+from produce.catalogue_services import CATEGORY_NAMES
 from produce.models import CERTIFICATIONS, LISTING_STATUSES, Listing
 from produce.permissions import can_edit_listing, can_view_listing
 from produce.queries import listing_record, search_listings
@@ -66,7 +67,7 @@ class ListingPage(PageMeta):
 class ListingSearch(PageQuery):
     q = ma.fields.String(validate=ma.validate.Length(max=50), metadata={"description": "Text: product, synonym, "
                                                                         "pinyin or initials", "example": "苹果"})
-    category = ma.fields.String(validate=ma.validate.Length(max=16))
+    category = ma.fields.String(validate=ma.validate.OneOf(tuple(CATEGORY_NAMES)))
     region = ma.fields.String(validate=ma.validate.Regexp(r"^\d{6}$"),
                               metadata={"description": "Province, prefecture or county code"})
     certification = CERT
