@@ -64,14 +64,15 @@ def _resolve_response(spec: dict, response: dict) -> dict:
 
 
 def operations_by_tag(spec: dict) -> list[dict]:
-    groups = {tag["name"]: {"name": tag["name"], "description": tag.get("description", ""), "operations": []}
+    groups = {tag["name"]: {"name": tag["name"].removeprefix("api_v1_"), "description": tag.get("description", ""),
+                            "operations": []}
               for tag in spec.get("tags", [])}
     for path, item in spec.get("paths", {}).items():
         for method in METHODS:
             if method in item:
                 op = item[method]
                 tag = (op.get("tags") or ["other"])[0]
-                groups.setdefault(tag, {"name": tag, "description": "", "operations": []})
+                groups.setdefault(tag, {"name": tag.removeprefix("api_v1_"), "description": "", "operations": []})
                 groups[tag]["operations"].append(_operation(spec, path, method, op, item.get("parameters", [])))
     return [g for g in groups.values() if g["operations"]]
 
