@@ -11,8 +11,8 @@ from api.auth import require_role, require_user
 from api.common import BEARER, OPTIONAL_BEARER, ApiBlueprint, DecimalString, PageQuery, page_of, page_schema
 from api.errors import fail
 from core.db import db
-from fairs import access, queries, services
-from fairs.errors import FairError
+from fairs import access, meetings, outcomes, queries, services
+from fairs.errors import FairError, SlotTaken
 from fairs.models import (
     AGREEMENT_KINDS,
     AGREEMENT_STATES,
@@ -105,6 +105,36 @@ class AgreementOut(ma.Schema):
     signed_on = ma.fields.Date(required=True)
     producer_county_code = ma.fields.String(required=True, allow_none=True)
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(AGREEMENT_STATES))
+
+
+class MeetingRequest(ma.Schema):
+    fair_id = ma.fields.Integer(**ID)
+    counterpart_registration_id = ma.fields.Integer(**ID)
+    slots = ma.fields.List(ma.fields.AwareDateTime(), required=True, validate=ma.validate.Length(min=1, max=3),
+                           metadata={"description": "One to three of the fair's slot starts, with time zone"})
+    note = ma.fields.String(validate=ma.validate.Length(max=500))
+
+
+class MeetingAnswer(ma.Schema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(("accept", "decline", "counter")))
+    slot = ma.fields.AwareDateTime(metadata={"description": "accept: one of the proposed slots"})
+    slots = ma.fields.List(ma.fields.AwareDateTime(), validate=ma.validate.Length(min=1, max=3),
+                           metadata={"description": "counter: one to three other slots"})
+
+
+class AgreementIn(ma.Schema):
+    meeting_id = ma.fields.Integer(**ID)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(AGREEMENT_KINDS))
+    product = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    quantity = DecimalString(required=True)
+    unit = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20))
+    amount = DecimalString(required=True, metadata={"description": "元"})
+    signed_on = ma.fields.Date(required=True)
+
+
+class AgreementAction(ma.Schema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(("confirm", "verify")),
+                              metadata={"description": "confirm: the other party; verify: an organiser"})
 
 
 class AmountRow(ma.Schema):
@@ -311,4 +341,89 @@ def get_agreement(agreement_id: int):
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None or not access.can_view_agreement(user, agreement):
         fail(404, "No such agreement.")
+    return agreement_out(agreement)
+
+
+def _fair_error(error: FairError):
+    db.session.rollback()
+    if isinstance(error, SlotTaken):
+        fail(409, error.message, code="slot_taken", fields={error.field or "slot": [error.message]})
+    fail(422, error.message, fields={error.field or "_schema": [error.message]})
+
+
+def _visible_meeting(meeting_id: int) -> Meeting:
+    user = require_user()
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not access.can_view_meeting(user, meeting):
+        fail(404, "No such meeting.")
+    return meeting
+
+
+@blp.route("/meetings", methods=["POST"])
+@blp.arguments(MeetingRequest)
+@blp.response(201, MeetingOut)
+@blp.errors(404, 409)
+@blp.doc(security=BEARER)
+def request_meeting(data):
+    """Ask an approved participant on the other side for a meeting, proposing up to three slots."""
+    user = require_role("producer", "buyer")
+    fair = visible_fair(data["fair_id"])
+    try:
+        meeting = meetings.request_meeting(user, fair, data["counterpart_registration_id"], data["slots"],
+                                           data.get("note", ""))
+    except FairError as error:
+        _fair_error(error)
+    return meeting_out(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/answer", methods=["POST"])
+@blp.arguments(MeetingPath, location="path", as_kwargs=True)
+@blp.arguments(MeetingAnswer)
+@blp.response(200, MeetingOut)
+@blp.errors(404, 409)
+@blp.doc(security=BEARER)
+def answer_meeting(data, meeting_id: int):
+    """The party whose turn it is accepts a proposed slot, declines, or proposes other slots."""
+    meeting = _visible_meeting(meeting_id)
+    try:
+        meetings.respond(current_user._get_current_object(), meeting, data["action"], slot=data.get("slot"),
+                         new_slots=data.get("slots"))
+    except FairError as error:
+        _fair_error(error)
+    return meeting_out(db.session.get(Meeting, meeting_id))
+
+
+@blp.route("/agreements", methods=["POST"])
+@blp.arguments(AgreementIn)
+@blp.response(201, AgreementOut)
+@blp.errors(404)
+@blp.doc(security=BEARER)
+def record_agreement(data):
+    """Record an intent agreement or a deal after a held meeting (either party); the other side confirms."""
+    meeting = _visible_meeting(data.pop("meeting_id"))
+    data["product_name"] = data.pop("product")
+    try:
+        agreement = outcomes.record_agreement(current_user._get_current_object(), meeting, data)
+    except FairError as error:
+        _fair_error(error)
+    return agreement_out(agreement)
+
+
+@blp.route("/agreements/<int:agreement_id>", methods=["POST"])
+@blp.arguments(AgreementPath, location="path", as_kwargs=True)
+@blp.arguments(AgreementAction)
+@blp.response(200, AgreementOut)
+@blp.errors(404)
+@blp.doc(security=BEARER)
+def act_on_agreement(data, agreement_id: int):
+    """`confirm` (the other party) or `verify` (an organiser) an agreement."""
+    user = require_user()
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or not access.can_view_agreement(user, agreement):
+        fail(404, "No such agreement.")
+    action = outcomes.confirm_agreement if data["action"] == "confirm" else outcomes.verify_agreement
+    try:
+        action(user, agreement)
+    except FairError as error:
+        _fair_error(error)
     return agreement_out(agreement)

@@ -181,3 +181,55 @@ def test_only_the_county_official_enters_values_and_bad_ones_are_named(client, c
     assert {"values.village_coverage", "values.no_such"} <= set(bad.get_json()["error"]["fields"])
     future = client.post(url, headers=own, json={"period": "2099Q1", "values": {"trainees": "1"}})
     assert future.status_code == 422 and "period" in future.get_json()["error"]["fields"]
+
+
+def test_meeting_and_deal_through_the_api(client, make_fair, organiser, participants, token_for, bearer, api_as):
+    from core.db import db
+    from fairs import meetings, services
+    from fairs.models import Meeting
+
+    fair = make_fair("open")
+    p_reg = services.register(participants["producer"], fair, listing_ids=[participants["listing"].id])
+    b_reg = services.register(participants["buyer"], fair, demand_ids=[participants["demand"].id])
+    services.decide(organiser, p_reg, True)
+    services.decide(organiser, b_reg, True)
+    producer, buyer = bearer(token_for(participants["producer"])), bearer(token_for(participants["buyer"]))
+    slots = [s.isoformat() for s in meetings.free_slots(fair, p_reg.id, b_reg.id)[:2]]
+    off_grid = client.post("/api/v1/meetings", headers=buyer, json={
+        "fair_id": fair.id, "counterpart_registration_id": p_reg.id, "slots": ["2026-01-01T03:07:00+00:00"]})
+    assert off_grid.status_code == 422 and "slots" in off_grid.get_json()["error"]["fields"]
+    asked = client.post("/api/v1/meetings", headers=buyer, json={
+        "fair_id": fair.id, "counterpart_registration_id": p_reg.id, "slots": slots, "note": "谈谈价格"})
+    assert asked.status_code == 201 and asked.get_json()["status"] == "requested"
+    meeting_id = asked.get_json()["id"]
+    # The requester cannot accept their own proposal; the producer can.
+    assert client.post(f"/api/v1/meetings/{meeting_id}/answer", headers=buyer,
+                       json={"action": "accept", "slot": slots[0]}).status_code == 422
+    stranger = api_as("producer")[1]
+    assert client.post(f"/api/v1/meetings/{meeting_id}/answer", headers=stranger,
+                       json={"action": "accept", "slot": slots[0]}).status_code == 404
+    accepted = client.post(f"/api/v1/meetings/{meeting_id}/answer", headers=producer,
+                           json={"action": "accept", "slot": slots[0]})
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "confirmed"
+    services.transition(organiser, fair, "registration_closed")
+    services.transition(organiser, fair, "running")
+    from core.db import db
+    from fairs.models import Meeting
+    meetings.mark_held(participants["buyer"], db.session.get(Meeting, meeting_id))
+    deal = {"meeting_id": meeting_id, "kind": "deal", "product": "脐橙", "quantity": "2000", "unit": "公斤",
+            "amount": "9876.50", "signed_on": date.today().isoformat()}
+    assert client.post("/api/v1/agreements", headers=buyer, json={**deal, "amount": 9876.5}).status_code == 422
+    recorded = client.post("/api/v1/agreements", headers=buyer, json=deal)
+    assert recorded.status_code == 201 and recorded.get_json()["amount"] == "9876.50"
+    agreement_id = recorded.get_json()["id"]
+    assert client.post(f"/api/v1/agreements/{agreement_id}", headers=stranger,
+                       json={"action": "confirm"}).status_code == 404
+    confirmed = client.post(f"/api/v1/agreements/{agreement_id}", headers=producer, json={"action": "confirm"})
+    assert confirmed.get_json()["status"] == "confirmed"
+    assert client.post(f"/api/v1/agreements/{agreement_id}", headers=producer,
+                       json={"action": "verify"}).status_code == 422  # only organisers verify
+    verified = client.post(f"/api/v1/agreements/{agreement_id}", headers=bearer(token_for(organiser)),
+                           json={"action": "verify"})
+    assert verified.get_json()["status"] == "verified"
+    report = client.get(f"/api/v1/fairs/{fair.id}/report", headers=bearer(token_for(organiser))).get_json()
+    assert report["deal_amount"] == "9876.50"
