@@ -213,8 +213,6 @@ def test_meeting_and_deal_through_the_api(client, make_fair, organiser, particip
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "confirmed"
     services.transition(organiser, fair, "registration_closed")
     services.transition(organiser, fair, "running")
-    from core.db import db
-    from fairs.models import Meeting
     meetings.mark_held(participants["buyer"], db.session.get(Meeting, meeting_id))
     deal = {"meeting_id": meeting_id, "kind": "deal", "product": "脐橙", "quantity": "2000", "unit": "公斤",
             "amount": "9876.50", "signed_on": date.today().isoformat()}
