@@ -83,6 +83,8 @@ def _identity_for(case) -> str:
         return "buyer"
     if path.endswith("/registrations") and method == "POST":
         return "producer"
+    if path.startswith(("/api/v1/meetings", "/api/v1/agreements")) and method == "POST":
+        return "buyer"
     if path.endswith("/indicators") and method == "POST":
         return "county_official"
     return "admin"
