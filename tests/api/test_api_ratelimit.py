@@ -13,7 +13,7 @@ def app_config(app_config):
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
     """A pinned clock: a test never straddles two windows (the counter would start again mid-test)."""
-    now = {"t": 1_000_010.0}
+    now = {"t": 999_970.0}  # 10 s into a minute
     monkeypatch.setattr(ratelimit.time, "time", lambda: now["t"])
     return now
 
