@@ -13,6 +13,7 @@ RESOURCES = (
     ("demands", ("buyers", "produce")),
     ("matches", ("buyers", "produce")),
     ("fairs", ("fairs", "produce", "buyers")),
+    ("meetings", ("fairs", "produce", "buyers")),
     ("counties", ("counties",)),
 )
 
