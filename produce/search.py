@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from core import regions
 from core.db import db
+from matching.catalogue import CATEGORIES
 from matching.normalise import normalise_text
 from produce.catalogue import get_catalogue
 from produce.models import CERT_BITS, Listing
@@ -120,7 +121,8 @@ def _facet_tokens(f: SearchFilters) -> list[str]:
     """Filters that are tokens in the search index (see produce/tokens.py)."""
     tokens = []
     if f.category:
-        tokens.append(category_token(f.category))
+        # Only a known code becomes a token: free text in a MATCH expression is FTS5 syntax, not a value.
+        tokens.append(category_token(f.category) if f.category in CATEGORIES else NO_MATCH)
     if f.region:
         tokens.append(region_token(f.region) or NO_MATCH)
     if f.certification in CERT_BITS:
