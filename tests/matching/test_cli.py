@@ -109,3 +109,18 @@ def test_allocate_from_rank_output_equals_allocate(tmp_path):
     assert direct.stdout == reused.stdout and direct.stdout
     (tmp_path / "bad.jsonl").write_text('{"demand_id": "nope", "matches": []}\n', encoding="utf-8")
     assert run("allocate", *files, "--matches", str(tmp_path / "bad.jsonl")).returncode == 1
+
+
+def test_values_only_the_standard_json_module_reads_are_handled_like_before(tmp_path):
+    """orjson parses clean files; a file it rejects (NaN, a lone surrogate) falls back to the
+    json module, so such a line is still read and then judged by the record's own checks."""
+    from matching.cli import Reader
+    from matching.records import Listing
+    path = tmp_path / "l.jsonl"
+    path.write_text('{"id": "L1", "product": "苹果", "quantity": 5, "unit": "公斤"}\n'
+                    '{"id": "L2", "product": "苹果", "quantity": NaN, "unit": "公斤"}\n'
+                    '{"id": "L3", "product": "苹果\\ud800", "quantity": 7, "unit": "公斤"}\n', encoding="utf-8")
+    reader = Reader()
+    records = reader.read(str(path), Listing)
+    assert [r.id for r in records] == ["L1", "L3"]
+    assert reader.skipped == 1
