@@ -74,48 +74,75 @@ def _reasons_many(values, weights, total, block, pick=None) -> list[dict]:
 
 
 class _Found:
-    """Candidates per demand row; reasons stay numeric until the final top list is known."""
+    """Candidates per demand row, kept as numpy arrays (one set per scored chunk) so choosing
+    the final top list is one sort, not a Python sort per demand; reasons stay numeric until
+    the final top list is known."""
 
     def __init__(self, n: int):
-        self.items: list[list] = [[] for _ in range(n)]
+        self.n = n
+        self.counts = np.zeros(n, dtype=np.int64)
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.tables: list[tuple[list[str], np.ndarray, str]] = []
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.n
 
     def count(self, row: int) -> int:
-        return len(self.items[row])
+        return int(self.counts[row])
 
     def add(self, targets, scores, listings, names, table, block) -> None:
         number = len(self.tables)
         self.tables.append((names, table, block))
-        items = self.items
-        for i, (target, score, listing) in enumerate(zip(targets, scores, listings, strict=False)):
-            items[target].append((score, listing, number, i))
+        targets = np.asarray(targets, dtype=np.int64)
+        self.parts.append((targets, np.asarray(scores, dtype=np.float64),
+                           np.asarray(listings, dtype=np.int64), np.full(len(targets), number)))
+        self.counts += np.bincount(targets, minlength=self.n)
+
+    def _kept(self, top: int):
+        """(target, score, listing, table number, row in table) of each row's best `top`,
+        ordered by target, then score descending, then listing row (the final order)."""
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, np.zeros(0), empty, empty, empty
+        targets, scores, listings, numbers = (np.concatenate(c) for c in zip(*self.parts, strict=True))
+        within = np.concatenate([np.arange(len(p[0])) for p in self.parts])
+        pick = _first_per_group(np.lexsort((listings, -scores, targets)), targets, top)
+        return targets[pick], scores[pick], listings[pick], numbers[pick], within[pick]
 
     def best(self, top: int, reasons: str = "dict") -> list[list[tuple[float, int, object]]]:
         """Top `top` per demand row as (score, listing_row, reasons); reasons are dicts, JSON
         text ("json", for the command line) or None ("none", when only scores are needed)."""
-        kept = [sorted(row, key=lambda t: (-t[0], t[1]))[:top] for row in self.items]
+        targets, scores, listings, numbers, within = self._kept(top)
+        made = self._reasons(numbers, within, reasons)
+        bounds = np.searchsorted(targets, np.arange(self.n + 1)).tolist()
+        items = list(zip(scores.tolist(), listings.tolist(), made, strict=True))
+        return [items[bounds[i]:bounds[i + 1]] for i in range(self.n)]
+
+    def _reasons(self, numbers, within, reasons: str) -> list:
+        made: list = [None] * len(numbers)
         if reasons == "none":
-            return [[(score, listing, None) for score, listing, _, _ in row] for row in kept]
-        wanted: dict[int, list[int]] = {}
-        for row in kept:
-            for _, _, number, i in row:
-                wanted.setdefault(number, []).append(i)
-        made: dict[tuple[int, int], object] = {}
-        for number, rows in wanted.items():
+            return made
+        for number in np.unique(numbers).tolist():
+            where = np.flatnonzero(numbers == number)
             names, table, block = self.tables[number]
+            lines = table[within[where]].tolist()
             if reasons == "json":
                 template = "{" + ",".join(f'"{n}":%r' for n in names) + f',"block":"{block}"}}'
-                for i, line in zip(rows, table[rows].tolist(), strict=False):
-                    made[number, i] = template % tuple(line)
+                for k, line in zip(where.tolist(), lines, strict=True):
+                    made[k] = template % tuple(line)
             else:
                 keys = (*names, "block")
-                for i, line in zip(rows, table[rows].tolist(), strict=False):
+                for k, line in zip(where.tolist(), lines, strict=True):
                     line.append(block)
-                    made[number, i] = dict(zip(keys, line, strict=False))
-        return [[(score, listing, made[number, i]) for score, listing, number, i in row] for row in kept]
+                    made[k] = dict(zip(keys, line, strict=True))
+        return made
+
+
+def _first_per_group(order: np.ndarray, groups: np.ndarray, top: int) -> np.ndarray:
+    """The first `top` entries of each group in `order` (indices sorted by group first)."""
+    sorted_groups = groups[order]
+    starts = np.searchsorted(sorted_groups, sorted_groups, side="left")
+    return order[np.arange(len(order)) - starts < top]
 
 
 def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclude_same_product=False):
@@ -144,8 +171,7 @@ def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclud
         pick = _top_pairs(rows, cols, score, len(chunk), len(sub), top, global_rows)
         names, table = _contributions(values, weights, total, block, pick)
         listing_rows = global_rows[cols[pick]]
-        found.add(d_index[chunk_rows[rows[pick]]].tolist(), score[pick].tolist(),
-                  listing_rows.tolist(), names, table, block)
+        found.add(d_index[chunk_rows[rows[pick]]], score[pick], listing_rows, names, table, block)
 
 
 def _top_pairs(rows, cols, score, n_rows, n_cols, top, tie_rank) -> np.ndarray:
@@ -222,8 +248,7 @@ def _split_demands(dt, lt, n: int) -> list[np.ndarray]:
 
 
 def _category_fallback(dt, lt, blocks, weights, top, found):
-    short = np.array([i for i in range(len(dt)) if found.count(i) < top and dt["category"][i] >= 0],
-                     dtype=np.int64)
+    short = np.flatnonzero((found.counts < top) & (dt["category"] >= 0))
     if not len(short):
         return
     for category, positions in _group(dt["category"][short]).items():
