@@ -31,7 +31,7 @@ def run(func, tasks: list, shared: dict):
     _SHARED.update(shared)
     try:
         with multiprocessing.get_context("fork").Pool(min(workers(), len(tasks))) as pool:
-            return pool.map(func, tasks)
+            return pool.map(func, tasks, chunksize=1)  # in order, one at a time
     finally:
         _SHARED.clear()
 

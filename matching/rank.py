@@ -26,6 +26,7 @@ CHUNK_CELLS = 2_000_000  # cells of one D x L score matrix; bounds memory per st
 # A fallback candidate (another product of the category, or a fuzzy name) keeps this share of
 # its score, so an exact product match with a weak price or date still ranks above it.
 BLOCK_FACTOR = {"product": 1.0, "category": 0.75, "fuzzy": 0.75}
+FEW_LISTINGS = 5  # a product with fewer than FEW_LISTINGS x top listings likely needs its category
 
 
 class Blocks:
@@ -212,7 +213,7 @@ def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None
 
 
 def _rank_in_parallel(dt, lt, top, weights, reasons):
-    parts = _split_demands(dt, lt, parallel.workers())
+    parts = _split_demands(dt, lt, parallel.workers(), top)
     results = parallel.run(_rank_part, list(range(len(parts))),
                            {"dt": dt, "lt": lt, "parts": parts, "top": top, "weights": weights,
                             "reasons": reasons})
@@ -230,21 +231,42 @@ def _rank_part(k: int):
                        reasons=shared["reasons"], parallel_ok=False)
 
 
-def _split_demands(dt, lt, n: int) -> list[np.ndarray]:
-    """Demand rows in n parts of similar work (demands x listings of their product block);
-    a product's demands stay together so each part scores whole blocks."""
+TASKS_PER_WORKER = 3  # more tasks than workers: a worker that finishes early takes the next one
+
+
+def _split_demands(dt, lt, n: int, top: int = 10) -> list[np.ndarray]:
+    """Demand rows in parts of similar work, biggest first (the pool hands them out in order,
+    so the workers finish together). A product's demands stay together unless the product
+    alone is more than a part's share. Work of a product = its demands x (its listings, plus
+    the listings of its category when so few listings share the product that the category
+    fallback will run: measured, that fallback is a third of all scored cells, most of it
+    from products with few listings)."""
     listing_counts = {k: len(v) for k, v in _group(lt["product"]).items()}
-    groups = sorted(_group(dt["product"]).items(),
-                    key=lambda kv: -len(kv[1]) * listing_counts.get(kv[0], 1))
-    loads, parts = [0] * n, [[] for _ in range(n)]
-    for product, rows in groups:
+    category_counts = {k: len(v) for k, v in _group(lt["category"]).items()}
+    loads_by_product = []
+    for product, rows in _group(dt["product"]).items():
+        own = listing_counts.get(product, 0)
+        fallback = category_counts.get(int(dt["category"][rows[0]]), 0) if own < FEW_LISTINGS * top else 0
+        loads_by_product.append((len(rows) * max(own + fallback, 1), rows))
+    parts_wanted = n * TASKS_PER_WORKER
+    # a product bigger than one part's share is split (demands are ranked independently, and
+    # the result does not depend on the chunking: tests compare the parallel and serial paths)
+    share = sum(load for load, _ in loads_by_product) / parts_wanted
+    pieces = []
+    for load, rows in loads_by_product:
+        count = min(len(rows), int(np.ceil(load / share))) if share else 1
+        pieces.extend((load / count, piece) for piece in np.array_split(rows, max(count, 1)))
+    loads_by_product = sorted(pieces, key=lambda item: -item[0])
+    loads, parts = [0] * parts_wanted, [[] for _ in range(parts_wanted)]
+    for load, rows in loads_by_product:
         k = loads.index(min(loads))
-        loads[k] += len(rows) * listing_counts.get(product, 1)
+        loads[k] += load
         parts[k].append(rows)
     unresolved = np.flatnonzero(dt["product"] < 0)
     if len(unresolved):
         parts[loads.index(min(loads))].append(unresolved)
-    return [np.sort(np.concatenate(p)) if p else np.zeros(0, dtype=np.int64) for p in parts if p]
+    ordered = sorted(range(parts_wanted), key=lambda k: -loads[k])
+    return [np.sort(np.concatenate(parts[k])) for k in ordered if parts[k]]
 
 
 def _category_fallback(dt, lt, blocks, weights, top, found):
