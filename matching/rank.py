@@ -198,8 +198,10 @@ def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None
     parallel_ok: split big inputs by product block over the cores in forked processes (the
     command line does; a web request or job should not fork, so the default is off)."""
     weights = merge_weights(weights)
-    if parallel_ok and len(dt) > 1 and len(dt) * len(lt) >= parallel.MIN_CELLS and parallel.workers() > 1:
-        return _rank_in_parallel(dt, lt, top, weights, reasons)
+    if parallel_ok and len(dt) > 1 and len(dt) * len(lt) >= parallel.MIN_CELLS:
+        processes = parallel.workers()
+        if processes > 1:
+            return _rank_in_parallel(dt, lt, top, weights, reasons, processes)
     blocks = blocks or Blocks(lt)
     found = _Found(len(dt))
     for product, d_rows in _group(dt["product"]).items():
@@ -212,11 +214,11 @@ def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None
     return found.best(top, reasons)
 
 
-def _rank_in_parallel(dt, lt, top, weights, reasons):
-    parts = _split_demands(dt, lt, parallel.workers(), top)
+def _rank_in_parallel(dt, lt, top, weights, reasons, processes):
+    parts = _split_demands(dt, lt, processes, top)
     results = parallel.run(_rank_part, list(range(len(parts))),
                            {"dt": dt, "lt": lt, "parts": parts, "top": top, "weights": weights,
-                            "reasons": reasons})
+                            "reasons": reasons}, processes)
     out: list = [[] for _ in range(len(dt))]
     for rows, result in zip(parts, results, strict=False):
         for row, items in zip(rows.tolist(), result, strict=False):
