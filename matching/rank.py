@@ -23,6 +23,9 @@ from .scoring import (
 )
 
 CHUNK_CELLS = 2_000_000  # cells of one D x L score matrix; bounds memory per step
+# at most this many demands per chunk: demands are taken in date order, so a short chunk spans
+# few dates and fewer listings pass the date prefilter (measured ~5% less rank CPU than 2M cells)
+CHUNK_ROWS = 64
 # A fallback candidate (another product of the category, or a fuzzy name) keeps this share of
 # its score, so an exact product match with a weak price or date still ranks above it.
 BLOCK_FACTOR = {"product": 1.0, "category": 0.75, "fuzzy": 0.75}
@@ -153,7 +156,7 @@ def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclud
     Demands are taken in order of their needed-from date, so each chunk needs a narrow span of
     dates and only the listings whose supply window meets that span are scored (the date
     constraint would drop the others anyway)."""
-    step = max(1, CHUNK_CELLS // max(len(lt), 1))
+    step = max(1, min(CHUNK_ROWS, CHUNK_CELLS // max(len(lt), 1)))
     strings = {k: unique_strings(lt[k]) for k in ("name", "variety", "spec")}
     order = np.argsort(dt["start"], kind="stable")
     for start in range(0, len(dt), step):
