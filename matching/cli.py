@@ -8,8 +8,11 @@ Input: one JSON object per line (unknown fields ignored). A malformed line is re
 stderr with its file and line number and skipped; the exit status is 1 if any line was skipped
 (the output still covers every good line), 2 for a usage error, 0 otherwise.
 
-Big inputs are ranked on both cores by forked worker processes (matching/parallel.py);
-MATCHING_WORKERS=1 keeps everything in one process. The output is the same either way.
+Big inputs are ranked on both cores by forked worker processes when the cores are not
+already busy (matching/parallel.py); MATCHING_WORKERS=1 keeps everything in one process. The
+output is the same either way. `rank` stores its candidates in a cache keyed by the bytes of
+the input files (matching/rankcache.py), so `allocate` on the same files does not rank again;
+--no-cache turns that off.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import sys
 
 import orjson
 
+from . import rankcache
 from .allocation import allocate_tables
 from .catalogue import Catalogue
 from .entity_resolution import dedupe
@@ -115,8 +119,10 @@ def run_rank(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
     listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
     demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="json",
-                         parallel_ok=True)
+    weights = _weights(args.weights)
+    ranked = rank_tables(dt, lt, args.top, weights, reasons="json", parallel_ok=True)
+    if not args.no_cache:  # for an `allocate` on the same files (see matching/rankcache.py)
+        rankcache.save(_cache_key(args, weights), ranked)
     # written as text: the reasons are already JSON, which saves building 10 dicts per match
     ids = [json.dumps(x.id, ensure_ascii=False) for x in listings]
     out = sys.stdout
@@ -133,8 +139,15 @@ def run_allocate(args, reader: Reader) -> None:
     if args.matches:  # reuse the candidates of an earlier `rank` run instead of ranking again
         ranked = _read_matches(args.matches, listings, demands, args.top, reader)
     else:
-        ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none", parallel_ok=True)
+        weights = _weights(args.weights)
+        ranked = None if args.no_cache else rankcache.load(_cache_key(args, weights), len(demands))
+        if ranked is None:
+            ranked = rank_tables(dt, lt, args.top, weights, reasons="none", parallel_ok=True)
     _write(allocate_tables(dt, lt, ranked))
+
+
+def _cache_key(args, weights: dict | None) -> str:
+    return rankcache.key(args.listings, args.demands, args.catalogue, args.top, merge_weights(weights))
 
 
 def _read_matches(path: str, listings, demands, top: int, reader: Reader) -> list:
@@ -172,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--top", type=int, default=10)
         p.add_argument("--catalogue", default=None)
         p.add_argument("--weights", default=None, help='JSON, e.g. {"poverty_county": 0.2}')
+        p.add_argument("--no-cache", action="store_true",
+                       help="neither reuse nor store ranked candidates (matching/rankcache.py)")
         if name == "allocate":
             p.add_argument("--matches", default=None,
                            help="rank output to allocate over (skips ranking again)")

@@ -124,3 +124,39 @@ def test_values_only_the_standard_json_module_reads_are_handled_like_before(tmp_
     records = reader.read(str(path), Listing)
     assert [r.id for r in records] == ["L1", "L3"]
     assert reader.skipped == 1
+
+
+def test_allocate_after_rank_reuses_the_cache_and_gives_the_same_output(tmp_path):
+    rows = [{**x, "id": f"{x['id']}-{k}", "quantity": 300 + 100 * k}
+            for k in range(5) for x in LISTINGS if isinstance(x, dict) and x["quantity"] > 0]
+    demands = [{**DEMANDS[0], "id": f"D{k}", "quantity_max": 600 + 200 * k} for k in range(4)]
+    files = ["--listings", write(tmp_path / "l.jsonl", rows), "--demands", write(tmp_path / "d.jsonl", demands)]
+    fresh = run("allocate", *files, "--no-cache")
+    cache = Path(os.environ["MATCHING_CACHE_DIR"])
+    assert not cache.exists() or not list(cache.glob("*.npz"))  # --no-cache stores nothing
+    assert run("rank", *files).returncode == 0
+    assert len(list(cache.glob("*.npz"))) == 1
+    cached = run("allocate", *files)
+    assert cached.returncode == fresh.returncode == 0
+    assert cached.stdout == fresh.stdout and fresh.stdout
+
+
+def test_a_changed_input_file_does_not_use_the_old_cache(tmp_path):
+    good = [x for x in LISTINGS if isinstance(x, dict) and x["quantity"] > 0]
+    listings = tmp_path / "l.jsonl"
+    files = ["--listings", write(listings, good), "--demands", write(tmp_path / "d.jsonl", DEMANDS)]
+    assert run("rank", *files).returncode == 0
+    write(listings, [good[0]])  # L1 only: an allocation from the old cache would name L4
+    rows = [json.loads(x) for x in run("allocate", *files).stdout.splitlines()]
+    assert rows and {r["listing_id"] for r in rows} == {"L1"}
+    assert rows == [json.loads(x) for x in run("allocate", *files, "--no-cache").stdout.splitlines()]
+
+
+def test_cache_key_follows_top_and_weights(tmp_path):
+    from matching import rankcache
+    from matching.scoring import merge_weights
+    paths = [write(tmp_path / "l.jsonl", LISTINGS[:2]), write(tmp_path / "d.jsonl", DEMANDS)]
+    base = rankcache.key(*paths, None, 10, merge_weights(None))
+    assert base == rankcache.key(*paths, None, 10, merge_weights(None))
+    assert base != rankcache.key(*paths, None, 5, merge_weights(None))
+    assert base != rankcache.key(*paths, None, 10, merge_weights({"poverty_county": 0.3}))
