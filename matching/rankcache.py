@@ -2,8 +2,9 @@
 reuses them instead of ranking again (the CLI's two commands run in separate processes).
 
 The key is a digest of everything the ranking depends on: the bytes of the listings,
-demands and catalogue files, `top`, the weights, and the source of this package (a changed
-scorer never reads an old entry). Rows are indices into the records read from the files,
+demands and catalogue files, `top`, the weights, the source of this package (a changed
+scorer never reads an old entry) and the region reference data (poverty counties, old
+revolutionary areas, county codes) that the scores read. Rows are indices into the records read from the files,
 which the same bytes always give. Entries hold the exact float scores, so allocating from
 the cache gives the same output as ranking again. Writing is best effort (a read-only or
 missing directory just means no cache); MATCHING_CACHE_DIR chooses the directory.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import regions
 from .catalogue import DEFAULT_PATH
 
 KEEP = 8  # newest entries kept; one entry is ~16 bytes per candidate (1.6 MB for 100,000)
@@ -40,10 +42,22 @@ def _source_digest() -> bytes:
     return digest.digest()
 
 
+def _reference_files() -> list[Path]:
+    """Every file regions.py may read (the first existing of each kind is the one used; all
+    candidates are hashed, which is simpler and only stricter)."""
+    candidates = sorted((regions.ROOT / "refdata").glob("*.csv"))
+    for shared in regions._SHARED:
+        candidates += [shared / "poverty_counties_832.csv", shared / "areacodes" / "counties_2024.txt"]
+    return [path for path in candidates if path.is_file()]
+
+
 def key(listings: str, demands: str, catalogue: str | None, top: int, weights: dict) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(_source_digest())
     digest.update(json.dumps([top, sorted(weights.items())]).encode())
+    for path in _reference_files():
+        digest.update(str(path).encode())
+        digest.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
     for path in (listings, demands, catalogue or DEFAULT_PATH):
         with open(path, "rb") as fh:
             digest.update(hashlib.blake2b(fh.read(), digest_size=20).digest())

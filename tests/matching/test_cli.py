@@ -160,3 +160,15 @@ def test_cache_key_follows_top_and_weights(tmp_path):
     assert base == rankcache.key(*paths, None, 10, merge_weights(None))
     assert base != rankcache.key(*paths, None, 5, merge_weights(None))
     assert base != rankcache.key(*paths, None, 10, merge_weights({"poverty_county": 0.3}))
+
+
+def test_cache_key_follows_the_region_reference_data(tmp_path, monkeypatch):
+    from matching import rankcache
+    from matching.scoring import merge_weights
+    paths = [write(tmp_path / "l.jsonl", LISTINGS[:2]), write(tmp_path / "d.jsonl", DEMANDS)]
+    poverty = tmp_path / "poverty.csv"
+    poverty.write_text("code\n610321\n", encoding="utf-8")
+    monkeypatch.setattr(rankcache, "_reference_files", lambda: [poverty])
+    before = rankcache.key(*paths, None, 10, merge_weights(None))
+    poverty.write_text("code\n610322\n", encoding="utf-8")
+    assert rankcache.key(*paths, None, 10, merge_weights(None)) != before
