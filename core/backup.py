@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -92,10 +93,15 @@ def _connect_sqlite(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _quoted(name: str) -> str:
+    """A table name read from the catalogue, quoted as an SQL identifier (not user input)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def sqlite_row_counts(conn: sqlite3.Connection) -> dict[str, int]:
     names = [row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+    return {name: conn.execute(f"SELECT count(*) FROM {_quoted(name)}").fetchone()[0] for name in names}  # noqa: S608
 
 
 def _sqlite_snapshot(target: Path) -> dict[str, int]:
@@ -119,10 +125,21 @@ def _sqlite_restore(database_file: Path, force: bool) -> None:
     try:
         # The backup API writes the pages under the destination's write lock: workers that still hold
         # connections see the restored database on their next transaction, never a torn file.
-        source.backup(dest)
+        source.backup(dest, progress=_give_up_after(BUSY_TIMEOUT_S), sleep=0.1)
     finally:
         dest.close()
         source.close()
+
+
+def _give_up_after(seconds: float):
+    """A backup progress callback that stops waiting for a lock another connection keeps holding."""
+    deadline = time.monotonic() + seconds
+
+    def progress(status, _remaining, _total):
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise BackupError(f"the database stayed locked for {seconds} s by another writer; nothing was restored")
+
+    return progress
 
 
 def _refuse_if_in_use(target: Path, force: bool) -> None:
@@ -159,7 +176,7 @@ def pg_row_counts(conn) -> dict[str, int]:
     names = conn.execute(sa.text(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
         "AND table_type = 'BASE TABLE' ORDER BY table_name")).scalars().all()
-    return {name: conn.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
+    return {name: conn.execute(sa.text(f"SELECT count(*) FROM {_quoted(name)}")).scalar_one() for name in names}  # noqa: S608
 
 
 def _pg_snapshot(target: Path) -> dict[str, int]:
@@ -168,7 +185,7 @@ def _pg_snapshot(target: Path) -> dict[str, int]:
     with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
         snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
         counts = pg_row_counts(conn)
-        result = subprocess.run([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
+        result = subprocess.run([pg_dump,  # noqa: S603 (an argument list, no shell) "--format=custom", "--no-owner", "--no-privileges",
                                  f"--snapshot={snapshot}", f"--file={target}", f"--dbname={url}"],
                                 env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -184,7 +201,7 @@ def _pg_restore(dump_file: Path, force: bool) -> None:
         raise BackupError(f"the database holds {rows} rows (a database in use); restore over it only with --force")
     db.engine.dispose()
     url, env = _libpq_target()
-    result = subprocess.run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
+    result = subprocess.run([pg_restore,  # noqa: S603 (an argument list, no shell) "--clean", "--if-exists", "--no-owner", "--no-privileges",
                              "--single-transaction", "--exit-on-error", f"--dbname={url}", str(dump_file)],
                             env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
