@@ -45,9 +45,9 @@ Buyers
 Command line: python -m matching rank|allocate|dedupe (see matching/cli.py).
 """
 from . import units
-from .allocate import allocate
+from .allocation import allocate
 from .catalogue import CATEGORIES, Catalogue, Product, Resolution, search_keys
-from .dedupe import CompanyName, dedupe, normalise_company, valid_credit_code
+from .entity_resolution import CompanyName, dedupe, normalise_company, valid_credit_code
 from .index import MatchIndex
 from .normalise import normalise_text, pinyin_forms
 from .rank import explain, rank

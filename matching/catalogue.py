@@ -144,21 +144,25 @@ class Catalogue:
                           if run[end - n:end] in self._terms), None)
             if exact and len(exact) >= 2:
                 return exact, True, 0.95
+            # a misspelt final noun (香姑) may change its last character, unless an exact
+            # one-character term is there (红梨 is a pear, not 红鲤)
+            loose = exact is None and end == len(run)
             for length in range(min(self._maxlen, end), 1, -1):
-                typo = self._typo(run[end - length:end])
+                typo = self._typo(run[end - length:end], loose)
                 if typo:
                     return typo
             if exact:
                 return exact, True, 0.95
         return None
 
-    def _typo(self, piece: str) -> tuple[str, bool, float] | None:
+    def _typo(self, piece: str, loose: bool = False) -> tuple[str, bool, float] | None:
         """A homophone with at most one different character (two-character pieces must keep
         their last character: 平果 -> 苹果, but 红梨 stays a pear, not 红鲤), or, for pieces of
         four or more characters, one substituted character before the final two."""
         key = tuple(char_pinyin(c) for c in piece)
         for term in self._homophones.get(key, ()):
-            if sum(a != b for a, b in zip(term, piece)) <= 1 and (len(piece) > 2 or term[-1] == piece[-1]):
+            if sum(a != b for a, b in zip(term, piece)) <= 1 and (
+                    len(piece) > 2 or loose or term[-1] == piece[-1]):
                 return term, False, 0.9
         for i in range(len(piece) - 2) if len(piece) >= 4 else ():
             terms = self._one_typo.get(piece[:i] + "?" + piece[i + 1:])

@@ -13,6 +13,22 @@ import opencc
 from pypinyin import Style, lazy_pinyin
 
 _T2S = opencc.OpenCC("t2s")
+
+
+def _traditional_chars() -> frozenset[str]:
+    """Characters OpenCC t2s would change; most names have none, so the (slow, pure-Python)
+    conversion is skipped for them."""
+    from pathlib import Path
+    path = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
+    chars = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key = line.split("\t", 1)[0]
+        if len(key) == 1:
+            chars.add(key)
+    return frozenset(chars)
+
+
+_TRADITIONAL = _traditional_chars()
 # Keep CJK ideographs, ASCII letters and digits; everything else (punctuation, spaces,
 # symbols) separates or disappears.
 _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -22,7 +38,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 @lru_cache(maxsize=200_000)
 def to_simplified(text: str) -> str:
     """Traditional -> simplified Chinese (OpenCC t2s); other characters pass through."""
-    if not text or not _HAN.search(text):
+    if not text or _TRADITIONAL.isdisjoint(text):
         return text
     return _T2S.convert(text)
 

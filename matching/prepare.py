@@ -4,6 +4,7 @@ per record, so ranking is numpy arithmetic over blocks instead of per-pair Pytho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -15,6 +16,22 @@ from .records import CERTIFICATIONS, Demand, Listing
 CERT_BITS = {code: 1 << i for i, code in enumerate(sorted(CERTIFICATIONS))}
 FAR_PAST, FAR_FUTURE = -(10 ** 9), 10 ** 9
 _UNIT_IDS: dict[str, int] = {}
+# Interned normalised strings: tables hold int ids, so blocks find their distinct names with a
+# fast integer np.unique and rapidfuzz compares each distinct pair of strings once.
+STRINGS: list[str] = [""]
+_STRING_IDS: dict[str, int] = {"": 0}
+
+
+def intern(text: str) -> int:
+    found = _STRING_IDS.get(text)
+    if found is None:
+        found = _STRING_IDS[text] = len(STRINGS)
+        STRINGS.append(text)
+    return found
+
+
+def interned(texts) -> np.ndarray:
+    return np.fromiter((intern(t) for t in texts), dtype=np.int64)
 
 
 def unit_id(unit: str | None) -> int:
@@ -75,73 +92,151 @@ class Table:
         return self.cols[name]
 
     def take(self, index: np.ndarray) -> Table:
-        return Table([self.records[i] for i in index],
-                     {k: (v[index] if isinstance(v, np.ndarray) else [v[i] for i in index])
-                      for k, v in self.cols.items()})
+        """Rows `index` (records are fetched lazily by `record(i)` via `rows`)."""
+        return Table(_Rows(self.records, index), {k: v[index] for k, v in self.cols.items()})
 
 
-def _product_cols(names, catalogue: Catalogue) -> dict:
-    codes = list(catalogue.products)
-    code_index = {c: i for i, c in enumerate(codes)}
-    cat_index = {c: i for i, c in enumerate(CATEGORIES)}
-    prod, cat = [], []
-    for name in names:
-        res = catalogue.resolve(name)
-        prod.append(code_index.get(res.product_code, -1))
-        cat.append(cat_index.get(res.category, -1))
-    return {"product": np.array(prod, dtype=np.int32), "category": np.array(cat, dtype=np.int16),
-            "name": [normalise_text(n) for n in names]}
+class _Rows:
+    """A lazy view of records[index] (building lists per block would cost O(n) Python)."""
+
+    def __init__(self, records, index):
+        self._records, self._index = records, np.asarray(index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __getitem__(self, i):
+        return self._records[int(self._index[i])]
+
+
+class _Cache:
+    """Per-catalogue memo of the values a record's fields map to (names, units and counties
+    repeat heavily), so a table is built in one cheap pass over the records."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.code_index = {c: i for i, c in enumerate(catalogue.products)}
+        self.cat_index = {c: i for i, c in enumerate(CATEGORIES)}
+        self.product = lru_cache(maxsize=None)(self._product)
+        self.text = lru_cache(maxsize=None)(lambda t: intern(normalise_text(t)))
+        self.pair = lru_cache(maxsize=None)(lambda a, b: intern(normalise_text(a) + normalise_text(b)))
+
+    def _product(self, name: str) -> tuple[int, int, int]:
+        res = self.catalogue.resolve(name)
+        return (self.code_index.get(res.product_code, -1), self.cat_index.get(res.category, -1),
+                intern(normalise_text(name)))
+
+
+_CACHES: dict[int, _Cache] = {}
+
+
+def _cache(catalogue: Catalogue) -> _Cache:
+    found = _CACHES.get(id(catalogue))
+    if found is None or found.catalogue is not catalogue:
+        found = _CACHES[id(catalogue)] = _Cache(catalogue)
+    return found
+
+
+@cache
+def _unit_info(unit: str, net) -> tuple[float, int]:
+    factor = units.kg_per_unit(unit, net)
+    return (np.nan if factor is None else factor), unit_id(_count_unit(unit))
+
+
+@cache
+def _price_info(price_unit: str, net) -> tuple[float, int]:
+    if not price_unit:
+        return np.nan, 0
+    unit = units.parse_price_unit(price_unit)
+    factor = units.kg_per_unit(unit, net)
+    return (np.nan if factor is None else factor), unit_id(_count_unit(unit))
+
+
+@cache
+def _county_info(code: str | None) -> tuple[int, bool, bool]:
+    return _county_int(code), regions.is_poverty_county(code), regions.is_old_revolutionary_area(code)
+
+
+@cache
+def _ordinal(value) -> int:
+    return value.toordinal()
+
+
+_cert_mask = lru_cache(maxsize=None)(cert_mask)
+_NAN = float("nan")
+
+
+def _province_bits(county: np.ndarray) -> np.ndarray:
+    bits = np.left_shift(np.int64(1), np.clip(county // 10000 - 11, 0, 62).astype(np.int64))
+    return np.where(county > 0, bits, 0)
+
+
+def _columns(rows: list[tuple], names: tuple[str, ...], dtypes: dict) -> dict:
+    array = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
+    return {name: array[:, i].astype(dtypes.get(name, np.float64)) for i, name in enumerate(names)}
+
+
+_LISTING_COLS = ("product", "category", "name", "variety", "spec", "qty", "qty_kg", "unit", "min_raw",
+                 "min_kg", "price_kg", "price_raw", "price_unit", "start", "end", "county", "certs",
+                 "poverty", "old_rev")
+_INTS = {"product": np.int32, "category": np.int16, "name": np.int64, "variety": np.int64,
+         "spec": np.int64, "unit": np.int32, "price_unit": np.int32, "ceil_unit": np.int32,
+         "start": np.int64, "end": np.int64, "county": np.int64, "certs": np.int64,
+         "poverty": bool, "old_rev": bool, "preferred": np.int64}
+
+
+def _listing_row(x: Listing, cache: _Cache) -> tuple:
+    product, category, name = cache.product(x.product)
+    kg, unit = _unit_info(x.unit, x.net_weight_kg)
+    price_factor, price_unit = _price_info(x.price_unit, x.net_weight_kg)
+    county, poverty, old_rev = _county_info(x.county_code)
+    if x.poverty_county is not None:
+        poverty = x.poverty_county
+    if x.old_revolutionary_area is not None:
+        old_rev = x.old_revolutionary_area
+    minimum = x.min_order or 0.0
+    price = _NAN if x.price is None else x.price
+    return (product, category, name, cache.pair(x.variety, x.product), cache.text(x.spec),
+            x.quantity, x.quantity * kg, unit, minimum, minimum * kg, price / price_factor, price,
+            price_unit, _ordinal(x.available_from) if x.available_from else FAR_PAST,
+            _ordinal(x.available_to) if x.available_to else FAR_FUTURE, county,
+            _cert_mask(x.certifications), poverty, old_rev)
 
 
 def listing_table(listings: list[Listing], catalogue: Catalogue) -> Table:
-    cols = _product_cols([x.product for x in listings], catalogue)
-    cols["variety"] = [normalise_text(f"{x.variety} {x.product}") for x in listings]
-    cols["spec"] = [normalise_text(x.spec) for x in listings]
-    cols["qty"] = np.array([x.quantity for x in listings], dtype=float)
-    cols["qty_kg"] = np.array([_kg_or_nan(x.quantity, x.unit, x.net_weight_kg) for x in listings])
-    cols["unit"] = np.array([unit_id(_count_unit(x.unit)) for x in listings], dtype=np.int32)
-    cols["min_raw"] = np.array([x.min_order or 0.0 for x in listings], dtype=float)
-    cols["min_kg"] = np.array([_kg_or_nan(x.min_order or 0.0, x.unit, x.net_weight_kg) for x in listings])
-    cols["price_kg"] = np.array([_price_kg(x.price, x.price_unit, x.net_weight_kg) for x in listings])
-    cols["price_raw"] = np.array([np.nan if x.price is None else x.price for x in listings])
-    cols["price_unit"] = np.array([unit_id(_count_unit(units.parse_price_unit(x.price_unit)))
-                                   if x.price_unit else 0 for x in listings], dtype=np.int32)
-    cols["start"] = np.array([_day(x.available_from, FAR_PAST) for x in listings], dtype=np.int64)
-    cols["end"] = np.array([_day(x.available_to, FAR_FUTURE) for x in listings], dtype=np.int64)
-    cols["county"] = np.array([_county_int(x.county_code) for x in listings], dtype=np.int64)
-    cols["certs"] = np.array([cert_mask(x.certifications) for x in listings], dtype=np.int64)
-    cols["poverty"] = np.array([x.poverty_county if x.poverty_county is not None
-                                else regions.is_poverty_county(x.county_code) for x in listings], dtype=bool)
-    cols["old_rev"] = np.array([x.old_revolutionary_area if x.old_revolutionary_area is not None
-                                else regions.is_old_revolutionary_area(x.county_code) for x in listings],
-                               dtype=bool)
-    cols["province_bit"] = np.array([province_bit(x.county_code) for x in listings], dtype=np.int64)
+    cache = _cache(catalogue)
+    cols = _columns([_listing_row(x, cache) for x in listings], _LISTING_COLS, _INTS)
+    cols["province_bit"] = _province_bits(cols["county"])
     return Table(list(listings), cols)
 
 
+_DEMAND_COLS = ("product", "category", "name", "variety", "spec", "need_raw", "need_kg", "max_raw",
+                "max_kg", "unit", "ceil_kg", "ceil_raw", "ceil_unit", "start", "end", "county", "certs",
+                "preferred")
+
+
+def _demand_row(x: Demand, cache: _Cache) -> tuple:
+    product, category, name = cache.product(x.product)
+    kg, unit = _unit_info(x.unit, x.net_weight_kg)
+    price_factor, price_unit = _price_info(x.price_unit, x.net_weight_kg)
+    need = x.quantity_min if x.quantity_min is not None else x.quantity_max
+    need = _NAN if need is None else need
+    most = _NAN if x.quantity_max is None else x.quantity_max
+    ceiling = _NAN if x.price_max is None else x.price_max
+    preferred = 0
+    for code in x.preferred_province_codes:
+        preferred |= province_bit(code)
+    return (product, category, name, cache.text(x.variety), cache.text(x.spec), need, need * kg,
+            most, most * kg, unit, ceiling / price_factor, ceiling, price_unit,
+            _ordinal(x.needed_from) if x.needed_from else FAR_PAST,
+            _ordinal(x.needed_to) if x.needed_to else FAR_FUTURE,
+            _county_int(x.delivery_county_code), _cert_mask(x.required_certifications), preferred)
+
+
 def demand_table(demands: list[Demand], catalogue: Catalogue) -> Table:
-    cols = _product_cols([x.product for x in demands], catalogue)
-    cols["variety"] = [normalise_text(x.variety) for x in demands]
-    cols["spec"] = [normalise_text(x.spec) for x in demands]
-    need = [x.quantity_min if x.quantity_min is not None else x.quantity_max for x in demands]
-    cols["need_raw"] = np.array([np.nan if q is None else q for q in need], dtype=float)
-    cols["need_kg"] = np.array([_kg_or_nan(q, x.unit, x.net_weight_kg) for q, x in zip(need, demands)])
-    cols["max_raw"] = np.array([np.nan if x.quantity_max is None else x.quantity_max for x in demands])
-    cols["max_kg"] = np.array([_kg_or_nan(x.quantity_max, x.unit, x.net_weight_kg) for x in demands])
-    cols["unit"] = np.array([unit_id(_count_unit(x.unit)) for x in demands], dtype=np.int32)
-    cols["ceil_kg"] = np.array([_price_kg(x.price_max, x.price_unit, x.net_weight_kg) for x in demands])
-    cols["ceil_raw"] = np.array([np.nan if x.price_max is None else x.price_max for x in demands])
-    cols["ceil_unit"] = np.array([unit_id(_count_unit(units.parse_price_unit(x.price_unit)))
-                                  if x.price_unit else 0 for x in demands], dtype=np.int32)
-    cols["start"] = np.array([_day(x.needed_from, FAR_PAST) for x in demands], dtype=np.int64)
-    cols["end"] = np.array([_day(x.needed_to, FAR_FUTURE) for x in demands], dtype=np.int64)
-    cols["county"] = np.array([_county_int(x.delivery_county_code) for x in demands], dtype=np.int64)
-    cols["certs"] = np.array([cert_mask(x.required_certifications) for x in demands], dtype=np.int64)
-    masks = []
-    for x in demands:
-        mask = 0
-        for code in x.preferred_province_codes:
-            mask |= province_bit(code)
-        masks.append(mask)
-    cols["preferred"] = np.array(masks, dtype=np.int64)
+    cache = _cache(catalogue)
+    rows = [_demand_row(x, cache) for x in demands]
+    preferred = np.array([r[-1] for r in rows], dtype=np.int64)
+    cols = _columns([r[:-1] for r in rows], _DEMAND_COLS[:-1], _INTS)
+    cols["preferred"] = preferred
     return Table(list(demands), cols)

@@ -7,17 +7,22 @@ normalised names are similar (rapidfuzz, block 'fuzzy'). No demand is compared w
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import parallel
 from .catalogue import Catalogue
-from .prepare import Table, demand_table, listing_table
+from .prepare import STRINGS, Table, demand_table, listing_table
 from .records import Demand, Listing
-from .scoring import combine, constraint_masks, factor_values, merge_weights
+from .scoring import (
+    combine,
+    constraint_masks,
+    factor_values,
+    merge_weights,
+    unique_strings,
+)
 
-CHUNK_CELLS = 400_000  # cells of one D x L score matrix; bounds memory per step
+CHUNK_CELLS = 2_000_000  # cells of one D x L score matrix; bounds memory per step
 # A fallback candidate (another product of the category, or a fuzzy name) keeps this share of
 # its score, so an exact product match with a weak price or date still ranks above it.
 BLOCK_FACTOR = {"product": 1.0, "category": 0.75, "fuzzy": 0.75}
@@ -29,7 +34,7 @@ class Blocks:
     def __init__(self, lt: Table):
         self.by_product: dict[int, np.ndarray] = _group(lt["product"])
         self.by_category: dict[int, np.ndarray] = _group(lt["category"])
-        self.names = lt["name"]
+        self.name_ids = lt["name"]
 
 
 def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
@@ -39,89 +44,196 @@ def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
     return {int(k): order[bounds[i]:bounds[i + 1]] for i, k in enumerate(uniq) if k >= 0}
 
 
-def _score_block(dt: Table, lt: Table, block: str, weights: dict):
+def _score_pairs(dt: Table, lt: Table, block: str, weights: dict, exclude_same_product=False,
+                 listing_strings=None):
+    """Eligible pairs (rows, cols) of dt x lt after the hard constraints, with their scores and
+    factor values. Factors are computed for eligible pairs only."""
     masks = constraint_masks(dt, lt)
     passed = masks["date"] & masks["price"] & masks["certification"] & masks["min_order"]
-    values = factor_values(dt, lt, block)
+    if exclude_same_product:  # those pairs were scored in the product block
+        passed &= dt["product"][:, None] != lt["product"][None, :]
+    rows, cols = np.nonzero(passed)
+    values = factor_values(dt, lt, rows, cols, block, listing_strings)
     score, total = combine(values, weights)
-    return passed, score * BLOCK_FACTOR[block], values, total
+    return rows, cols, score * BLOCK_FACTOR[block], values, total
 
 
-def _reasons(values, weights, total, i, j, block) -> dict:
-    """Each factor's contribution (they add up to the score, up to rounding) and the block."""
+def _contributions(values, weights, total, block, pick=None) -> tuple[list[str], np.ndarray]:
+    """Factor names and an (n x factors) table of contributions (weight x value x block
+    factor / total weight): they add up to the score, up to rounding."""
     scale = BLOCK_FACTOR.get(block, 1.0) / total
-    out = {name: round(float(w * values[name][i, j] * scale), 4) for name, w in weights.items() if w}
-    out["block"] = block
-    return out
+    names = [name for name, w in weights.items() if w]
+    columns = [np.asarray(values[n]) if pick is None else np.asarray(values[n])[pick] for n in names]
+    table = np.stack([weights[n] * scale * c for n, c in zip(names, columns)], axis=1)
+    return names, np.round(np.nan_to_num(table), 4)
 
 
-def _top_from_block(dt, lt, l_index, block, weights, top, sink):
-    """Score demands dt against listings lt (l_index maps back to global listing rows) and
-    push (score, listing_row, reasons) candidates into sink[demand_pos]."""
+def _reasons_many(values, weights, total, block, pick=None) -> list[dict]:
+    names, table = _contributions(values, weights, total, block, pick)
+    return [{**dict(zip(names, line)), "block": block} for line in table.tolist()]
+
+
+class _Found:
+    """Candidates per demand row; reasons stay numeric until the final top list is known."""
+
+    def __init__(self, n: int):
+        self.items: list[list] = [[] for _ in range(n)]
+        self.tables: list[tuple[list[str], np.ndarray, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def count(self, row: int) -> int:
+        return len(self.items[row])
+
+    def add(self, targets, scores, listings, names, table, block) -> None:
+        number = len(self.tables)
+        self.tables.append((names, table, block))
+        items = self.items
+        for i, (target, score, listing) in enumerate(zip(targets, scores, listings)):
+            items[target].append((score, listing, number, i))
+
+    def best(self, top: int, reasons: str = "dict") -> list[list[tuple[float, int, object]]]:
+        """Top `top` per demand row as (score, listing_row, reasons); reasons are dicts, JSON
+        text ("json", for the command line) or None ("none", when only scores are needed)."""
+        kept = [sorted(row, key=lambda t: (-t[0], t[1]))[:top] for row in self.items]
+        if reasons == "none":
+            return [[(score, listing, None) for score, listing, _, _ in row] for row in kept]
+        wanted: dict[int, list[int]] = {}
+        for row in kept:
+            for _, _, number, i in row:
+                wanted.setdefault(number, []).append(i)
+        made: dict[tuple[int, int], object] = {}
+        for number, rows in wanted.items():
+            names, table, block = self.tables[number]
+            if reasons == "json":
+                template = "{" + ",".join(f'"{n}":%r' for n in names) + f',"block":"{block}"}}'
+                for i, line in zip(rows, table[rows].tolist()):
+                    made[number, i] = template % tuple(line)
+            else:
+                keys = (*names, "block")
+                for i, line in zip(rows, table[rows].tolist()):
+                    line.append(block)
+                    made[number, i] = dict(zip(keys, line))
+        return [[(score, listing, made[number, i]) for score, listing, number, i in row] for row in kept]
+
+
+def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclude_same_product=False):
+    """Score demands dt (rows d_index of the caller's table) against listings lt (rows
+    l_index) and add the best eligible pairs of each demand to found."""
     step = max(1, CHUNK_CELLS // max(len(lt), 1))
+    strings = {k: unique_strings(lt[k]) for k in ("name", "variety", "spec")}
     for start in range(0, len(dt), step):
         chunk = dt.take(np.arange(start, min(start + step, len(dt))))
-        passed, score, values, total = _score_block(chunk, lt, block, weights)
-        masked = np.where(passed, score, -1.0)
-        k = min(top, masked.shape[1])
-        best = np.argpartition(-masked, k - 1, axis=1)[:, :k] if k < masked.shape[1] else \
-            np.tile(np.arange(masked.shape[1]), (masked.shape[0], 1))
-        for i in range(masked.shape[0]):
-            for j in best[i]:
-                if masked[i, j] >= 0:
-                    sink[start + i].append((float(score[i, j]), int(l_index[j]),
-                                            _reasons(values, weights, total, i, j, block)))
+        rows, cols, score, values, total = _score_pairs(chunk, lt, block, weights, exclude_same_product,
+                                                        strings)
+        if not len(rows):
+            continue
+        pick = _top_pairs(rows, cols, score, len(chunk), len(lt), top)
+        names, table = _contributions(values, weights, total, block, pick)
+        found.add(d_index[start + rows[pick]].tolist(), score[pick].tolist(),
+                  l_index[cols[pick]].tolist(), names, table, block)
+
+
+def _top_pairs(rows, cols, score, n_rows, n_cols, top) -> np.ndarray:
+    """Indices of the best `top` pairs of each row (pairs given as rows, cols, score)."""
+    dense = np.full((n_rows, n_cols), -1.0, dtype=np.float32)
+    dense[rows, cols] = score
+    position = np.full((n_rows, n_cols), -1, dtype=np.int64)
+    position[rows, cols] = np.arange(len(rows))
+    k = min(top, n_cols)
+    best = np.argpartition(-dense, k - 1, axis=1)[:, :k] if k < n_cols else \
+        np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
+    picked = np.take_along_axis(position, best, axis=1).reshape(-1)
+    return picked[picked >= 0]
 
 
 def rank_tables(dt: Table, lt: Table, top: int = 10, weights: dict | None = None,
-                blocks: Blocks | None = None) -> list[list[tuple[float, int, dict]]]:
-    """For each demand row: [(score, listing_row, reasons)], best first, at most `top`."""
+                blocks: Blocks | None = None, reasons: str = "dict",
+                parallel_ok: bool = False) -> list[list[tuple[float, int, object]]]:
+    """For each demand row: [(score, listing_row, reasons)], best first, at most `top`.
+    reasons: "dict" (default), "json" (JSON text, for the command line) or "none".
+    parallel_ok: split big inputs by product block over the cores in forked processes (the
+    command line does; a web request or job should not fork, so the default is off)."""
     weights = merge_weights(weights)
+    if parallel_ok and len(dt) > 1 and len(dt) * len(lt) >= parallel.MIN_CELLS and parallel.workers() > 1:
+        return _rank_in_parallel(dt, lt, top, weights, reasons)
     blocks = blocks or Blocks(lt)
-    found: list[list] = [[] for _ in range(len(dt))]
-    by_product = _group(dt["product"])
-    for product, d_rows in by_product.items():
+    found = _Found(len(dt))
+    for product, d_rows in _group(dt["product"]).items():
         l_rows = blocks.by_product.get(product)
         if l_rows is not None:
-            sink = defaultdict(list)
-            _top_from_block(dt.take(d_rows), lt.take(l_rows), l_rows, "product", weights, top, sink)
-            for pos, items in sink.items():
-                found[d_rows[pos]].extend(items)
+            _top_from_block(dt.take(d_rows), lt.take(l_rows), d_rows, l_rows, "product",
+                            weights, top, found)
     _category_fallback(dt, lt, blocks, weights, top, found)
     _fuzzy_fallback(dt, lt, blocks, weights, top, found)
-    return [sorted(items, key=lambda t: (-t[0], t[1]))[:top] for items in found]
+    return found.best(top, reasons)
+
+
+def _rank_in_parallel(dt, lt, top, weights, reasons):
+    parts = _split_demands(dt, lt, parallel.workers())
+    results = parallel.run(_rank_part, list(range(len(parts))),
+                           {"dt": dt, "lt": lt, "parts": parts, "top": top, "weights": weights,
+                            "reasons": reasons})
+    out: list = [[] for _ in range(len(dt))]
+    for rows, result in zip(parts, results):
+        for row, items in zip(rows.tolist(), result):
+            out[row] = items
+    return out
+
+
+def _rank_part(k: int):
+    shared = parallel.shared()
+    rows = shared["parts"][k]
+    return rank_tables(shared["dt"].take(rows), shared["lt"], shared["top"], shared["weights"],
+                       reasons=shared["reasons"], parallel_ok=False)
+
+
+def _split_demands(dt, lt, n: int) -> list[np.ndarray]:
+    """Demand rows in n parts of similar work (demands x listings of their product block);
+    a product's demands stay together so each part scores whole blocks."""
+    listing_counts = {k: len(v) for k, v in _group(lt["product"]).items()}
+    groups = sorted(_group(dt["product"]).items(),
+                    key=lambda kv: -len(kv[1]) * listing_counts.get(kv[0], 1))
+    loads, parts = [0] * n, [[] for _ in range(n)]
+    for product, rows in groups:
+        k = loads.index(min(loads))
+        loads[k] += len(rows) * listing_counts.get(product, 1)
+        parts[k].append(rows)
+    unresolved = np.flatnonzero(dt["product"] < 0)
+    if len(unresolved):
+        parts[loads.index(min(loads))].append(unresolved)
+    return [np.sort(np.concatenate(p)) if p else np.zeros(0, dtype=np.int64) for p in parts if p]
 
 
 def _category_fallback(dt, lt, blocks, weights, top, found):
-    short = [i for i in range(len(dt)) if len(found[i]) < top and dt["category"][i] >= 0]
-    by_cat: dict[int, list[int]] = defaultdict(list)
-    for i in short:
-        by_cat[int(dt["category"][i])].append(i)
-    for category, d_rows in by_cat.items():
-        cat_rows = blocks.by_category.get(category)
-        if cat_rows is None:
+    short = np.array([i for i in range(len(dt)) if found.count(i) < top and dt["category"][i] >= 0],
+                     dtype=np.int64)
+    if not len(short):
+        return
+    for category, positions in _group(dt["category"][short]).items():
+        l_rows = blocks.by_category.get(category)
+        if l_rows is None:
             continue
-        for i in d_rows:  # exclude the demand's own product block (already scored)
-            l_rows = cat_rows[lt["product"][cat_rows] != dt["product"][i]]
-            if len(l_rows):
-                sink = defaultdict(list)
-                _top_from_block(dt.take(np.array([i])), lt.take(l_rows), l_rows, "category",
-                                weights, top, sink)
-                found[i].extend(sink[0])
+        d_rows = short[positions]
+        _top_from_block(dt.take(d_rows), lt.take(l_rows), d_rows, l_rows, "category",
+                        weights, top, found, exclude_same_product=True)
 
 
 def _fuzzy_fallback(dt, lt, blocks, weights, top, found):
-    unresolved = [i for i in range(len(dt)) if dt["product"][i] < 0 and dt["name"][i]]
+    unresolved = [i for i in range(len(dt)) if dt["product"][i] < 0 and dt["name"][i] > 0]
     if not unresolved:
         return
-    names = blocks.names
+    uniq, inverse = np.unique(blocks.name_ids, return_inverse=True)
+    names = [STRINGS[i] for i in uniq]
     for i in unresolved:
-        hits = process.extract(dt["name"][i], names, scorer=fuzz.WRatio, limit=top * 20, score_cutoff=70)
-        l_rows = np.array(sorted({h[2] for h in hits}), dtype=np.int64)
+        hits = process.extract(STRINGS[dt["name"][i]], names, scorer=fuzz.WRatio, limit=top * 5,
+                               score_cutoff=70)
+        hit_ids = np.array([h[2] for h in hits], dtype=np.int64)
+        l_rows = np.flatnonzero(np.isin(inverse, hit_ids))
         if len(l_rows):
-            sink = defaultdict(list)
-            _top_from_block(dt.take(np.array([i])), lt.take(l_rows), l_rows, "fuzzy", weights, top, sink)
-            found[i].extend(sink[0])
+            _top_from_block(dt.take(np.array([i])), lt.take(l_rows), np.array([i]), l_rows,
+                            "fuzzy", weights, top, found)
 
 
 def rank(demands: list[Demand], listings: list[Listing], top: int = 10, weights: dict | None = None,
@@ -150,7 +262,7 @@ def explain(demand: Demand, listing: Listing, weights: dict | None = None,
         block = "product"
     elif dt["category"][0] >= 0 and dt["category"][0] == lt["category"][0]:
         block = "category"
-    elif dt["product"][0] < 0 and fuzz.WRatio(dt["name"][0], lt["name"][0]) >= 70:
+    elif dt["product"][0] < 0 and fuzz.WRatio(STRINGS[dt["name"][0]], STRINGS[lt["name"][0]]) >= 70:
         block = "fuzzy"
     else:
         block = "none"
@@ -160,11 +272,12 @@ def explain(demand: Demand, listing: Listing, weights: dict | None = None,
         if not masks[name][0, 0]:
             violations.append({"constraint": name, "message": _MESSAGES[name](demand, listing)})
     scored_as = block if block != "none" else "category"
-    values = factor_values(dt, lt, scored_as)
+    one = np.array([0])
+    values = factor_values(dt, lt, one, one, scored_as)
     score, total = combine(values, weights)
-    score = score * BLOCK_FACTOR[scored_as]
-    return {"eligible": not violations, "violations": violations, "score": round(float(score[0, 0]), 4),
-            "reasons": _reasons(values, weights, total, 0, 0, block)}
+    return {"eligible": not violations, "violations": violations,
+            "score": round(float(score[0] * BLOCK_FACTOR[scored_as]), 4),
+            "reasons": {**_reasons_many(values, weights, total, scored_as)[0], "block": block}}
 
 
 def _product_message(dt, lt, catalogue) -> str:

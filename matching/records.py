@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 
 from . import units
 
 CERTIFICATIONS = frozenset({"green_food", "organic", "gi", "pollution_free"})
+_UNIT_FAST = frozenset(units.KG_PER_UNIT) | units.COUNT_UNITS
 
 
 class RecordError(ValueError):
@@ -19,6 +21,8 @@ class RecordError(ValueError):
 
 def _number(data: dict, name: str, required: bool = False, minimum: float = 0.0) -> float | None:
     value = data.get(name)
+    if (value.__class__ is int or value.__class__ is float) and minimum <= value < math.inf:
+        return float(value)  # fast path for the common case
     if value is None or value == "":
         if required:
             raise RecordError(name, "is required")
@@ -36,6 +40,8 @@ def _number(data: dict, name: str, required: bool = False, minimum: float = 0.0)
 
 def _text(data: dict, name: str, required: bool = False) -> str:
     value = data.get(name)
+    if value.__class__ is str and value and not required:
+        return value.strip()
     if value is None:
         value = ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -53,10 +59,20 @@ def _id(data: dict):
     return value
 
 
+@lru_cache(maxsize=8192)
+def _parse_date(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
 def _date(data: dict, name: str) -> date | None:
     value = data.get(name)
     if value in (None, ""):
         return None
+    if value.__class__ is str:
+        try:
+            return _parse_date(value)
+        except ValueError:
+            pass
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -67,6 +83,8 @@ def _county(data: dict, name: str) -> str | None:
     value = data.get(name)
     if value in (None, ""):
         return None
+    if value.__class__ is str and len(value) == 6 and value.isdigit():
+        return value
     text = str(int(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value).strip()
     if len(text) != 6 or not text.isdigit():
         raise RecordError(name, f"{value!r} is not a six-digit GB/T 2260 code")
@@ -74,7 +92,9 @@ def _county(data: dict, name: str) -> str | None:
 
 
 def _codes(data: dict, name: str, allowed: frozenset | None = None) -> tuple[str, ...]:
-    value = data.get(name) or []
+    value = data.get(name) or ()
+    if not value:
+        return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
@@ -98,6 +118,9 @@ def _flag(data: dict, name: str) -> bool | None:
 
 
 def _unit(data: dict, name: str) -> str:
+    value = data.get(name)
+    if value.__class__ is str and value in _UNIT_FAST:
+        return value
     try:
         return units.normalise_unit(_text(data, name, required=True))
     except units.UnitError as exc:
@@ -126,7 +149,7 @@ def _window(start: date | None, end: date | None, names: tuple[str, str]) -> Non
         raise RecordError(names[1], f"is before {names[0]}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Listing:
     id: object
     product: str
@@ -166,7 +189,7 @@ class Listing:
             net_weight_kg=_net_weight(data, spec))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Demand:
     id: object
     product: str
@@ -202,7 +225,8 @@ class Demand:
         return cls(
             id=_id(data), product=_text(data, "product", required=True),
             variety=_text(data, "variety"), spec=spec, quantity_min=qmin, quantity_max=qmax,
-            unit=_unit(data, "unit"), price_max=price,
+            unit=_unit(data, "unit") if data.get("unit") or qmin is not None or qmax is not None else "公斤",
+            price_max=price,
             price_unit=_price_unit(data, "price_unit", price), needed_from=start, needed_to=end,
             delivery_county_code=_county(data, "delivery_county_code"),
             preferred_province_codes=provinces,
@@ -210,7 +234,7 @@ class Demand:
             net_weight_kg=_net_weight(data, spec))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BuyerRecord:
     id: object
     name: str

@@ -60,38 +60,60 @@ def constraint_masks(d, lt) -> dict[str, np.ndarray]:
     return {"date": date_ok, "price": price_ok, "certification": cert_ok, "min_order": min_ok}
 
 
-def _similarity(queries: list[str], choices: list[str], scorer) -> np.ndarray:
-    """D x L similarity in [0, 1], computed on unique strings only."""
-    uq, q_inv = np.unique(np.array(queries, dtype=object), return_inverse=True)
-    uc, c_inv = np.unique(np.array(choices, dtype=object), return_inverse=True)
-    sims = cdist(list(uq), list(uc), scorer=scorer, dtype=np.uint8, workers=1)
-    return sims[q_inv][:, c_inv].astype(np.float32) / 100.0
+def unique_strings(ids: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Distinct interned strings of a column and each row's index into them."""
+    from .prepare import STRINGS
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    return [STRINGS[i] for i in uniq], inverse
 
 
-def factor_values(d, lt, block: str) -> dict[str, np.ndarray]:
-    """D x L matrices of factor values in [0, 1]. block: 'product' (same catalogue product),
-    'category' (same category, fallback) or 'fuzzy' (unresolved name, fallback)."""
-    col = lambda t, k: t[k][:, None] if t is d else t[k][None, :]
-    name_sim = _similarity(d["name"], lt["name"], fuzz.ratio)
-    product = 0.8 + 0.2 * name_sim if block == "product" else (0.4 if block == "category" else 0.5) * name_sim
+def _similarity(d_ids: np.ndarray, listing_side, rows, cols, scorer) -> np.ndarray:
+    """Similarity in [0, 1] of interned strings for the pairs (rows, cols), computed once per
+    distinct pair of strings. listing_side: unique_strings() of the listing column."""
+    q_strings, q_inv = unique_strings(d_ids)
+    c_strings, c_inv = listing_side
+    sims = cdist(q_strings, c_strings, scorer=scorer, dtype=np.uint8, workers=1)
+    return sims[q_inv[rows], c_inv[cols]].astype(np.float32) / 100.0
+
+
+def factor_values(d, lt, rows: np.ndarray, cols: np.ndarray, block: str,
+                  listing_strings: dict | None = None) -> dict[str, np.ndarray]:
+    """Factor values in [0, 1] for the pairs (demand row, listing col), as 1-D arrays. block:
+    'product' (same catalogue product), 'category' (same category, fallback) or 'fuzzy'
+    (unresolved name, fallback). listing_strings: unique_strings() of lt's name, variety and
+    spec columns, when the caller scores several demand chunks against the same listings."""
+    strings = listing_strings or {k: unique_strings(lt[k]) for k in ("name", "variety", "spec")}
+
+    def col(t, k):
+        return t[k][rows] if t is d else t[k][cols]
+    name_sim = _similarity(d["name"], strings["name"], rows, cols, fuzz.ratio)
+    if block == "product":
+        product = 0.8 + 0.2 * name_sim
+    else:
+        product = (0.4 if block == "category" else 0.5) * name_sim
     values = {"product": product}
-    has_variety = np.array([bool(v) for v in d["variety"]])[:, None]
-    variety = _similarity(d["variety"], lt["variety"], fuzz.partial_ratio)
-    values["variety"] = np.where(has_variety, variety, 1.0)
-    has_spec = np.array([bool(v) for v in d["spec"]])[:, None]
-    l_has_spec = np.array([bool(v) for v in lt["spec"]])[None, :]
-    spec = _similarity(d["spec"], lt["spec"], fuzz.partial_ratio)
-    values["spec"] = np.where(has_spec, np.where(l_has_spec, spec, 0.5), 1.0)
+    ones = np.ones(len(rows), dtype=np.float32)
+    if d["variety"].any():  # most demands name no variety: skip the string work then
+        variety = _similarity(d["variety"], strings["variety"], rows, cols, fuzz.partial_ratio)
+        values["variety"] = np.where(col(d, "variety") > 0, variety, 1.0)
+    else:
+        values["variety"] = ones
+    if d["spec"].any():
+        spec = _similarity(d["spec"], strings["spec"], rows, cols, fuzz.partial_ratio)
+        values["spec"] = np.where(col(d, "spec") > 0, np.where(col(lt, "spec") > 0, spec, 0.5), 1.0)
+    else:
+        values["spec"] = ones
     values["quantity"] = _quantity_fit(d, lt, col)
     values["price"] = _price_headroom(d, lt, col)
-    values["date"] = _date_overlap(col)(d, lt)
+    values["date"] = _date_overlap(d, lt, col)
     values["region"] = _region(d, lt, col)
-    values["poverty_county"] = np.broadcast_to(col(lt, "poverty").astype(np.float32), product.shape)
-    values["old_revolutionary_area"] = np.broadcast_to(col(lt, "old_rev").astype(np.float32), product.shape)
+    values["poverty_county"] = col(lt, "poverty").astype(np.float32)
+    values["old_revolutionary_area"] = col(lt, "old_rev").astype(np.float32)
     return values
 
 
 def _quantity_fit(d, lt, col) -> np.ndarray:
+    """Share of the wanted quantity (quantity_min, else quantity_max) the listing can supply."""
     with np.errstate(invalid="ignore", divide="ignore"):
         by_kg = np.clip(col(lt, "qty_kg") / col(d, "need_kg"), 0, 1)
         same = (col(lt, "unit") == col(d, "unit")) & (col(d, "unit") > 0)
@@ -102,29 +124,31 @@ def _quantity_fit(d, lt, col) -> np.ndarray:
 
 
 def _price_headroom(d, lt, col) -> np.ndarray:
+    """0.5 at the ceiling rising to 1 at 30% below it; 0.5 for a negotiable price."""
     p, c = col(lt, "price_kg"), col(d, "ceil_kg")
     with np.errstate(invalid="ignore", divide="ignore"):
         headroom = np.clip((c - p) / c, 0, 1)
-    value = 0.5 + 0.5 * np.minimum(headroom / 0.3, 1.0)
+        value = 0.5 + 0.5 * np.minimum(headroom / 0.3, 1.0)
     negotiable = ~np.isfinite(col(lt, "price_raw"))
     no_ceiling = ~np.isfinite(col(d, "ceil_raw"))
     return np.where(negotiable, 0.5, np.where(no_ceiling, 1.0, np.where(np.isfinite(value), value, 0.6)))
 
 
-def _date_overlap(col):
-    def compute(d, lt):
-        from .prepare import FAR_FUTURE, FAR_PAST
-        ls, le, ds, de = col(lt, "start"), col(lt, "end"), col(d, "start"), col(d, "end")
-        known = (ds > FAR_PAST) & (de < FAR_FUTURE)
-        listing_known = (ls > FAR_PAST) | (le < FAR_FUTURE)
-        overlap = np.minimum(le, de) - np.maximum(ls, ds) + 1
-        span = np.maximum(de - ds + 1, 1)
-        share = np.clip(overlap / span, 0, 1)
-        return np.where(known, np.where(listing_known, share, 0.7), 1.0)
-    return compute
+def _date_overlap(d, lt, col) -> np.ndarray:
+    """Share of the needed window covered by the supply window (0.7 if the listing gives none)."""
+    from .prepare import FAR_FUTURE, FAR_PAST
+    ls, le, ds, de = col(lt, "start"), col(lt, "end"), col(d, "start"), col(d, "end")
+    known = (ds > FAR_PAST) & (de < FAR_FUTURE)
+    listing_known = (ls > FAR_PAST) | (le < FAR_FUTURE)
+    overlap = np.minimum(le, de) - np.maximum(ls, ds) + 1
+    span = np.maximum(de - ds + 1, 1)
+    share = np.clip(overlap / span, 0, 1)
+    return np.where(known, np.where(listing_known, share, 0.7), 1.0)
 
 
 def _region(d, lt, col) -> np.ndarray:
+    """Origin county vs delivery county: same county 1, prefecture 0.8, province 0.6, else 0.2
+    (0.5 when unknown); an origin in a preferred province scores 1."""
     lc, dc = col(lt, "county"), col(d, "county")
     known = (lc > 0) & (dc > 0)
     level = np.where(lc == dc, 1.0, np.where(lc // 100 == dc // 100, 0.8,
@@ -138,7 +162,7 @@ def _region(d, lt, col) -> np.ndarray:
 
 def combine(values: dict[str, np.ndarray], weights: dict) -> tuple[np.ndarray, float]:
     total = sum(weights.values())
-    score = np.zeros(values["product"].shape, dtype=np.float64)
+    score = np.zeros(np.shape(values["product"]), dtype=np.float64)
     for name, weight in weights.items():
         if weight:
             score += weight * values[name]

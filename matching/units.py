@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 KG_PER_UNIT = {
     "斤": 0.5, "市斤": 0.5, "公斤": 1.0, "千克": 1.0, "kg": 1.0, "kgs": 1.0, "公吨": 1000.0,
@@ -24,6 +25,7 @@ class UnitError(ValueError):
     """An unknown quantity or price unit."""
 
 
+@lru_cache(maxsize=4096)
 def normalise_unit(unit: str | None) -> str:
     """Canonical spelling of a unit: NFKC, lower case, no spaces ("ＫＧ" -> "kg")."""
     text = unicodedata.normalize("NFKC", unit or "").strip().lower().replace(" ", "")
@@ -54,6 +56,7 @@ def to_kg(quantity: float | None, unit: str, net_weight_kg: float | None = None)
     return None if factor is None else float(quantity) * factor
 
 
+@lru_cache(maxsize=4096)
 def parse_price_unit(price_unit: str | None) -> str:
     """The quantity unit of a price unit: "元/斤" -> "斤", "元每公斤" -> "公斤", "/kg" -> "kg"."""
     text = unicodedata.normalize("NFKC", price_unit or "").strip().lower().replace(" ", "")

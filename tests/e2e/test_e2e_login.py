@@ -1,6 +1,6 @@
 """A farmer signs in on a phone and sees the Chinese interface."""
 import pytest
-from conftest import save_screenshot
+from browser_support import save_screenshot
 
 from core.demo import DEMO_PASSWORD
 

@@ -1,6 +1,6 @@
 """An admin creates a county official on a phone, choosing the county with the cascading picker."""
 import pytest
-from conftest import save_screenshot
+from browser_support import save_screenshot
 
 from core.demo import DEMO_PASSWORD
 

@@ -78,15 +78,20 @@ def _strip_region_prefix(text: str, names: dict) -> tuple[str, list[str]]:
     return text, found
 
 
-def _strip_suffixes(text: str, suffixes) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for suffix in suffixes:
-            if text.endswith(suffix) and len(text) > len(suffix):
-                text, changed = text[: -len(suffix)], True
-                break
-    return text
+def _suffix_pattern(suffixes) -> re.Pattern:
+    """Strips any run of the suffixes at the end, keeping at least one character."""
+    alternatives = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
+    return re.compile(rf"^(.+?)(?:{alternatives})+$")
+
+
+_LEGAL_TAIL = _suffix_pattern(LEGAL_SUFFIXES)
+_TRADE_TAIL = _suffix_pattern(TRADE_WORDS)
+_BRANCH_TAIL = re.compile("(?:" + "|".join(BRANCH_MARKERS) + ")$")
+
+
+def _strip_suffixes(text: str, pattern: re.Pattern) -> str:
+    match = pattern.match(text)
+    return match.group(1) if match else text
 
 
 @lru_cache(maxsize=400_000)
@@ -102,7 +107,7 @@ def normalise_company(name: str) -> CompanyName:
             regions.append(names[inner])
             return ""
         return inner
-    has_branch = any(_NON_WORD.sub("", text).endswith(m) for m in BRANCH_MARKERS)
+    has_branch = bool(_BRANCH_TAIL.search(_NON_WORD.sub("", text)))
     # a branch's bracketed region names the branch: 永辉超市（福州）分公司
     text = _NON_WORD.sub("", _BRACKETS.sub((lambda m: m.group(1)) if has_branch else bracket, text))
     branch = ""
@@ -119,8 +124,8 @@ def normalise_company(name: str) -> CompanyName:
             break
     text, found = _strip_region_prefix(text, names)
     regions = found + regions
-    core = _strip_suffixes(text, LEGAL_SUFFIXES) or text
-    brand = _strip_suffixes(core, TRADE_WORDS) or core
+    core = _strip_suffixes(text, _LEGAL_TAIL) or text
+    brand = _strip_suffixes(core, _TRADE_TAIL) or core
     specific = max((c for c in regions if c and c != "000000"),
                    key=lambda c: (c[4:] != "00", c[2:] != "0000"), default="")
     return CompanyName(core, brand, _strip_region_prefix(branch, {})[0], specific)
@@ -157,7 +162,7 @@ class Prepared:
         phones = frozenset(p for p in map(normalise_phone, record.phones) if p)
         return cls(record, name, credit, phones, county, address)
 
-    def keys(self) -> list[str]:
+    def blocking_keys(self) -> list[str]:
         keys = [f"n:{self.name.core}|{self.name.branch}"]
         if len(self.name.brand) >= 2:
             keys.append(f"b:{self.name.brand}")
@@ -246,12 +251,12 @@ class DedupeIndex:
     def add(self, prepared: Prepared) -> None:
         position = len(self.records)
         self.records.append(prepared)
-        for key in prepared:
+        for key in prepared.blocking_keys():
             self.blocks[key].append(position)
 
     def candidates(self, prepared: Prepared) -> list[int]:
         seen: dict[int, None] = {}
-        for key in prepared:
+        for key in prepared.blocking_keys():
             block = self.blocks.get(key, ())
             if key[0] in "nb" and len(block) > MAX_BLOCK:
                 continue
@@ -279,9 +284,17 @@ def dedupe(existing: list[BuyerRecord], incoming: list[BuyerRecord]) -> list[dic
     index = DedupeIndex()
     for record in existing:
         index.add(Prepared.of(record))
+    by_id = {p.record.id: p for p in index.records}
     out = []
     for record in incoming:
         prepared = Prepared.of(record)
-        out.append(decide(prepared, index))
+        decision = decide(prepared, index)
+        out.append(decision)
+        if decision["decision"] == "duplicate":  # a duplicate carries its twin's evidence
+            twin = by_id[decision["of"]]
+            prepared.county = prepared.county or twin.county
+            prepared.phones = prepared.phones | twin.phones
+            prepared.address = prepared.address or twin.address
         index.add(prepared)
+        by_id.setdefault(record.id, prepared)
     return out

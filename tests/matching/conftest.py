@@ -1,0 +1,19 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from matching.catalogue import Catalogue
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: slow test")
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return Catalogue.load()
