@@ -294,6 +294,43 @@ def urls_for_rule(app, rule, samples: dict) -> list[str]:
     return urls
 
 
+def route_targets(app, admin_client) -> list[tuple]:
+    """(rule, url, method) for every rule: URLs seen in the admin's pages, another owner's record, a missing id."""
+    pages = crawl(app, admin_client, simple_get_paths(app), limit=250)
+    urls = set(pages)
+    for url, (_status, html) in pages.items():
+        forms, links = parse_page(html, "http://localhost" + url)
+        urls.update(links)
+        urls.update(form.action for form in forms)
+    samples = samples_by_rule(app, urls)
+    targets = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint == "static":
+            continue
+        for url in urls_for_rule(app, rule, samples):
+            targets.extend((rule, url, method) for method in methods_to_probe(rule))
+    return targets
+
+
+def forms_of(app, client, limit: int = 150) -> list[tuple[str, "Form"]]:
+    """(page url, form) for each distinct form (by action rule, method and field names) a user can reach."""
+    seen, found = set(), []
+    for url, (_status, html) in crawl(app, client, simple_get_paths(app), limit=limit).items():
+        for form in parse_page(html, "http://localhost" + url)[0]:
+            rule, _args = rule_for(app, form.action, form.method if form.method in STATE_CHANGING else "GET")
+            key = (rule_key(rule) if rule else form.action, form.method, tuple(sorted(f.name for f in form.fields)))
+            if rule is not None and key not in seen:
+                seen.add(key)
+                found.append((url, form))
+    return found
+
+
+def offsite(location: str) -> bool:
+    """True when a Location header would take the browser to another site (or run script)."""
+    target = urlsplit(urljoin("http://localhost/", location.strip()))
+    return target.scheme not in ("http", "https") or target.netloc != "localhost"
+
+
 # ------------------------------------------------------------------ database snapshots
 def snapshot() -> dict[str, tuple[int, str]]:
     """(row count, digest of every row) per table: any insert, update or delete shows."""

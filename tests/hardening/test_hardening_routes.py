@@ -6,19 +6,7 @@ feature package merged later is walked without editing this module.
 """
 import pytest
 from helpers import login
-from probes import (
-    REFUSALS,
-    STATE_CHANGING,
-    changed_tables,
-    crawl,
-    methods_to_probe,
-    parse_page,
-    rule_key,
-    samples_by_rule,
-    simple_get_paths,
-    snapshot,
-    urls_for_rule,
-)
+from probes import REFUSALS, STATE_CHANGING, changed_tables, offsite, route_targets, rule_key, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -43,24 +31,6 @@ def _signed_in(app, user):
     return client
 
 
-def _targets(app, admin_client) -> list[tuple]:
-    """(rule, url, method) for every rule: URLs seen in the admin's pages, another owner's record, a missing id."""
-    pages = crawl(app, admin_client, simple_get_paths(app), limit=250)
-    urls = set(pages)
-    for url, (_status, html) in pages.items():
-        forms, links = parse_page(html, "http://localhost" + url)
-        urls.update(links)
-        urls.update(form.action for form in forms)
-    samples = samples_by_rule(app, urls)
-    targets = []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
-        if rule.endpoint == "static":
-            continue
-        for url in urls_for_rule(app, rule, samples):
-            targets.extend((rule, url, method) for method in methods_to_probe(rule))
-    return targets
-
-
 def _allowed(status: int, method: str, url: str) -> bool:
     if 200 <= status < 400 or status in REFUSALS:
         return True
@@ -68,13 +38,8 @@ def _allowed(status: int, method: str, url: str) -> bool:
     return status == 400 and (method in STATE_CHANGING or url.startswith("/api/"))
 
 
-def _local_redirect(response) -> bool:
-    location = response.headers.get("Location", "")
-    return not location.startswith(("//", "http://", "https://")) or "//localhost/" in location
-
-
 def test_every_route_as_every_role_answers_safely(app, world):
-    targets = _targets(app, _signed_in(app, world["admin"]))
+    targets = route_targets(app, _signed_in(app, world["admin"]))
     walked_rules = {rule_key(rule) for rule, _url, _method in targets}
     rules = {rule_key(r) for r in app.url_map.iter_rules() if r.endpoint != "static"}
     assert walked_rules == rules, f"rules without a URL to walk: {sorted(rules - walked_rules)}"
@@ -95,7 +60,7 @@ def _probe(client, role: str, url: str, method: str) -> list[str]:
     problems = []
     if not _allowed(status, method, url):
         problems.append(f"{where} -> {status} {response.get_data(as_text=True)[:160]!r}")
-    if status >= 300 and status < 400 and not _local_redirect(response):
+    if 300 <= status < 400 and offsite(response.headers.get("Location", "")):
         problems.append(f"{where} -> redirects off-site to {response.headers['Location']}")
     if status >= 400:
         changed = changed_tables(before, snapshot())
@@ -106,7 +71,7 @@ def _probe(client, role: str, url: str, method: str) -> list[str]:
 
 def test_the_walk_reaches_records_of_other_owners(app, world):
     """The walk is only worth something if object routes get real ids: check a few shapes are found."""
-    targets = _targets(app, _signed_in(app, world["admin"]))
+    targets = route_targets(app, _signed_in(app, world["admin"]))
     with_ids = [url for rule, url, _m in targets if any(a.endswith("_id") for a in rule.arguments)]
     assert with_ids, "no object route was walked"
     missing = [url for url in with_ids if "987654" in url]
