@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 LOCUSTFILE = ROOT / "bench" / "locust" / "locustfile.py"
+SATURATION = ROOT / "bench" / "locust" / "saturation.py"
 sys.path.insert(0, str(ROOT / "tests"))
 from livesrv import flask, free_port, server_env  # noqa: E402  (the test harness's helpers, reused)
 
@@ -110,8 +111,9 @@ def _wait_until_up(base: str, process) -> None:
     raise RuntimeError("gunicorn did not come up")
 
 
-def locust(base: str, classes: list[str], run_time: str, users: int, spawn_rate: float, prefix: Path) -> list[dict]:
-    command = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", base, "-u", str(users),
+def locust(base: str, classes: list[str], run_time: str, users: int, spawn_rate: float, prefix: Path,
+           locustfile: Path = LOCUSTFILE) -> list[dict]:
+    command = [str(BIN / "locust"), "-f", str(locustfile), "--headless", "--host", base, "-u", str(users),
                "-r", str(spawn_rate), "--run-time", run_time, "--stop-timeout", "10", "--csv", str(prefix),
                "--only-summary", "--loglevel", "WARNING", *classes]
     subprocess.run(command, cwd=ROOT, check=False, timeout=_seconds(run_time) + 120,
@@ -145,7 +147,7 @@ def run_database(label: str, database_url: str, args, out: Path, redis_url: str 
     with gunicorn("wsgi:app", env, args.workers, out, label) as base:
         mixed = locust(base, MIXED, args.run_time, args.users, args.spawn_rate, out / f"{label}-mixed")
         search = locust(base, ["SearchOnly"], args.saturation_time, args.users, args.spawn_rate,
-                        out / f"{label}-search")
+                        out / f"{label}-search", SATURATION)
     report(f"== {label}: mixed scenario, {args.users} users, {args.run_time}", mixed)
     report(f"== {label}: search page saturated ({args.saturation_time})", search)
     log = (out / f"{label}.gunicorn.log").read_text(errors="replace")
@@ -157,7 +159,7 @@ def run_database(label: str, database_url: str, args, out: Path, redis_url: str 
 def run_hello(args, out: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "bench")}
     with gunicorn("hello_app:app", env, args.workers, out, "hello") as base:
-        rows = locust(base, ["Hello"], args.saturation_time, args.users, args.spawn_rate, out / "hello")
+        rows = locust(base, ["Hello"], args.saturation_time, args.users, args.spawn_rate, out / "hello", SATURATION)
     report(f"== hello app saturated ({args.saturation_time})", rows)
     return float(_aggregate(rows)["Requests/s"])
 

@@ -1,14 +1,13 @@
 """HarvestLink load scenario: anonymous browsing and search, producers editing listings, buyers booking
 meetings, officials viewing dashboards. Accounts are the demo set (`flask demo`, password in core/demo.py).
 
-Extra user classes for bench_load.py's saturation runs: SearchOnly (the public search page, no think time)
-and Hello (the baseline hello app). Pick classes on the command line: `locust ... SearchOnly`.
+bench_load.py's saturation runs (search page alone, hello baseline) use bench/locust/saturation.py.
 """
 import random
 import re
 from html.parser import HTMLParser
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, task
 
 DEMO_PASSWORD = "harvest-demo-2026"  # the published demo password
 PRODUCTS = ["脐橙", "苹果", "大米", "土豆", "洋芋", "猕猴桃", "茶叶", "香菇", "红薯", "orange", "qicheng", "dami"]
@@ -173,25 +172,3 @@ class OfficialViewer(_Signed):
     @task(1)
     def buyer_database(self):
         self.client.get("/buyers/admin", name="/buyers/admin")
-
-
-class SearchOnly(HttpUser):
-    """Saturates the public search page (no think time) for the throughput ratio."""
-
-    weight = 0
-    wait_time = constant(0)
-
-    @task
-    def search(self):
-        self.client.get("/produce/", params={"q": random.choice(PRODUCTS)}, name="/produce/?q=")
-
-
-class Hello(HttpUser):
-    """Saturates bench/hello_app.py the same way."""
-
-    weight = 0
-    wait_time = constant(0)
-
-    @task
-    def hello(self):
-        self.client.get("/", name="hello")
