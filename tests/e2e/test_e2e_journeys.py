@@ -14,6 +14,8 @@ from PIL import Image
 from core.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+XSS = '"><img src=x onerror=alert(1)>'
+
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +81,7 @@ def test_a_farmer_registers_and_lists_produce_with_a_photo_on_a_phone(live_serve
     page.goto(base + "/produce/mine")
     page.click("[data-testid=new-listing]")
     page.fill("#product", "赣南脐橙")
+    page.fill("#variety", XSS)  # shown to every visitor: must come back as text, never run
     page.fill("#quantity", "5000")
     page.select_option("#unit", "斤")
     page.fill("#price", "3.2")
@@ -91,7 +94,11 @@ def test_a_farmer_registers_and_lists_produce_with_a_photo_on_a_phone(live_serve
     image = page.locator(".listing-photos img").first
     image.wait_for()
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
-    assert not page.dialogs
+    assert XSS in page.locator("main").inner_text(), "the variety is shown as text"
+    detail = page.url
+    page.goto(base + "/produce/?q=脐橙")
+    page.goto(detail)
+    assert not page.dialogs, page.dialogs
     save_screenshot(page, "journey-farmer-listing-phone")
 
 
