@@ -58,7 +58,7 @@ class Edges:
 
 def build_edges(dt, lt, ranked) -> Edges:
     d_idx = np.fromiter((d for d, items in enumerate(ranked) for _ in items), dtype=np.int64)
-    l_idx = np.fromiter((l for items in ranked for _, l, _ in items), dtype=np.int64)
+    l_idx = np.fromiter((listing for items in ranked for _, listing, _ in items), dtype=np.int64)
     score = np.fromiter((s for items in ranked for s, _, _ in items), dtype=np.float64)
     want_kg = np.where(np.isfinite(dt["max_kg"]), dt["max_kg"], dt["need_kg"])[d_idx]
     want_raw = np.where(np.isfinite(dt["max_raw"]), dt["max_raw"], dt["need_raw"])[d_idx]

@@ -161,7 +161,7 @@ class Catalogue:
         four or more characters, one substituted character before the final two."""
         key = tuple(char_pinyin(c) for c in piece)
         for term in self._homophones.get(key, ()):
-            if sum(a != b for a, b in zip(term, piece)) <= 1 and (
+            if sum(a != b for a, b in zip(term, piece, strict=False)) <= 1 and (
                     len(piece) > 2 or loose or term[-1] == piece[-1]):
                 return term, False, 0.9
         for i in range(len(piece) - 2) if len(piece) >= 4 else ():

@@ -1,14 +1,14 @@
 """Command line: the same code path as the app.
 
     python -m matching rank --listings L.jsonl --demands D.jsonl --top 10 [--catalogue FILE] > matches.jsonl
-    python -m matching allocate --listings L.jsonl --demands D.jsonl [--top 10] > allocation.jsonl
+    python -m matching allocate --listings L.jsonl --demands D.jsonl [--top 10] [--matches M.jsonl] > allocation.jsonl
     python -m matching dedupe --existing E.jsonl --incoming N.jsonl > decisions.jsonl
 
 Input: one JSON object per line (unknown fields ignored). A malformed line is reported on
 stderr with its file and line number and skipped; the exit status is 1 if any line was skipped
 (the output still covers every good line), 2 for a usage error, 0 otherwise.
 
-Big inputs are parsed and ranked on both cores by forked worker processes (matching/parallel.py);
+Big inputs are ranked on both cores by forked worker processes (matching/parallel.py);
 MATCHING_WORKERS=1 keeps everything in one process. The output is the same either way.
 """
 from __future__ import annotations
@@ -17,13 +17,10 @@ import argparse
 import json
 import sys
 
-import numpy as np
-
-from . import parallel
 from .allocation import allocate_tables
 from .catalogue import Catalogue
 from .entity_resolution import dedupe
-from .prepare import STRINGS, Table, demand_table, interned, listing_table
+from .prepare import demand_table, listing_table
 from .rank import rank_tables
 from .records import BuyerRecord, Demand, Listing, RecordError
 from .scoring import merge_weights
@@ -43,7 +40,7 @@ class Reader:
     def _records(self, path: str, lines: list[str], cls) -> list:
         parsed = _parse_all(lines)
         records, seen = [], set()
-        for number, (line, data) in enumerate(zip(lines, parsed), 1):
+        for number, (line, data) in enumerate(zip(lines, parsed, strict=False), 1):
             if not line.strip():
                 continue
             try:
@@ -60,75 +57,13 @@ class Reader:
         return records
 
     def read_table(self, path: str, cls, table_fn, catalogue):
-        """Records and their prepared table; big files are parsed on both cores."""
-        with open(path, encoding="utf-8-sig") as fh:
-            lines = fh.read().splitlines()
-        if len(lines) < parallel.MIN_LINES or parallel.workers() <= 1:
-            records = self._records(path, lines, cls)
-            return records, table_fn(records, catalogue)
-        half = len(lines) // 2
-        results = parallel.run(_parse_part, [(0, half), (half, len(lines))],
-                               {"lines": lines, "cls": cls, "table_fn": table_fn, "catalogue": catalogue})
-        records, numbers, errors, tables = [], [], [], []
-        for part_records, part_numbers, part_errors, part_table in results:
-            records += part_records
-            numbers += part_numbers
-            errors += part_errors
-            tables.append(part_table)
-        seen, keep = set(), []
-        for i, (record, number) in enumerate(zip(records, numbers)):
-            if record.id in seen:
-                errors.append((number, f"id: duplicate id {record.id!r}"))
-            else:
-                seen.add(record.id)
-                keep.append(i)
-        for number, message in sorted(errors):
-            self.skipped += 1
-            print(f"{path}:{number}: skipped: {message}", file=sys.stderr)
-        table = _merge_tables(records, tables)
-        if len(keep) < len(records):
-            table = table.take(np.array(keep, dtype=np.int64))
-            records = [records[i] for i in keep]
-            table.records = records
-        return records, table
+        """Records and their prepared table. (Parsing in worker processes was tried and
+        dropped: shipping 100,000 records back cost more CPU than it saved on two cores.)"""
+        records = self.read(path, cls)
+        return records, table_fn(records, catalogue)
 
 
 _BAD = object()
-_STRING_COLUMNS = ("name", "variety", "spec")
-
-
-def _parse_part(bounds):
-    """In a worker: parse lines[a:b] and build their table; strings travel as text."""
-    shared = parallel.shared()
-    a, b = bounds
-    records, numbers, errors = [], [], []
-    for offset, (line, data) in enumerate(zip(shared["lines"][a:b], _parse_all(shared["lines"][a:b]))):
-        if not line.strip():
-            continue
-        try:
-            if data is _BAD:
-                json.loads(line)
-            records.append(shared["cls"].from_dict(data))
-            numbers.append(a + offset + 1)
-        except (ValueError, RecordError) as exc:
-            errors.append((a + offset + 1, str(exc)))
-    table = shared["table_fn"](records, shared["catalogue"])
-    cols = dict(table.cols)
-    for name in _STRING_COLUMNS:
-        cols[name] = [STRINGS[i] for i in cols[name]]
-    return records, numbers, errors, cols
-
-
-def _merge_tables(records, parts) -> Table:
-    cols = {}
-    for name in parts[0]:
-        if name in _STRING_COLUMNS:
-            cols[name] = interned(text for part in parts for text in part[name])
-        else:
-            cols[name] = np.concatenate([part[name] for part in parts])
-    return Table(records, cols)
-
-
 def _parse_all(lines: list[str]) -> list:
     """Parse every line; one json.loads call for the whole file when it is clean (much faster
     than one call per line), line by line otherwise."""
@@ -137,7 +72,7 @@ def _parse_all(lines: list[str]) -> list:
         try:
             values = json.loads("[" + ",".join(t or "null" for t in stripped) + "]")
             if len(values) == len(lines) and all(isinstance(v, dict) or not t
-                                                 for v, t in zip(values, stripped)):
+                                                 for v, t in zip(values, stripped, strict=False)):
                 return values
         except ValueError:
             pass
@@ -176,7 +111,7 @@ def run_rank(args, reader: Reader) -> None:
     # written as text: the reasons are already JSON, which saves building 10 dicts per match
     ids = [json.dumps(x.id, ensure_ascii=False) for x in listings]
     out = sys.stdout
-    for demand, items in zip(demands, ranked):
+    for demand, items in zip(demands, ranked, strict=False):
         matches = ",".join(f'{{"listing_id":{ids[j]},"score":{round(s, 4)!r},"reasons":{r}}}'
                            for s, j, r in items)
         out.write(f'{{"demand_id":{json.dumps(demand.id, ensure_ascii=False)},"matches":[{matches}]}}\n')
@@ -184,11 +119,32 @@ def run_rank(args, reader: Reader) -> None:
 
 def run_allocate(args, reader: Reader) -> None:
     catalogue = Catalogue.load(args.catalogue)
-    _listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
-    _demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
-    ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none",
-                         parallel_ok=True)
+    listings, lt = reader.read_table(args.listings, Listing, listing_table, catalogue)
+    demands, dt = reader.read_table(args.demands, Demand, demand_table, catalogue)
+    if args.matches:  # reuse the candidates of an earlier `rank` run instead of ranking again
+        ranked = _read_matches(args.matches, listings, demands, args.top, reader)
+    else:
+        ranked = rank_tables(dt, lt, args.top, _weights(args.weights), reasons="none", parallel_ok=True)
     _write(allocate_tables(dt, lt, ranked))
+
+
+def _read_matches(path: str, listings, demands, top: int, reader: Reader) -> list:
+    listing_row = {x.id: i for i, x in enumerate(listings)}
+    demand_row = {d.id: i for i, d in enumerate(demands)}
+    ranked: list = [[] for _ in demands]
+    with open(path, encoding="utf-8-sig") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                d = demand_row[row["demand_id"]]
+                ranked[d] = [(float(m["score"]), listing_row[m["listing_id"]], None)
+                             for m in row["matches"][:top]]
+            except (ValueError, KeyError, TypeError) as exc:
+                reader.skipped += 1
+                print(f"{path}:{number}: skipped: unknown id or bad match line ({exc!r})", file=sys.stderr)
+    return ranked
 
 
 def run_dedupe(args, reader: Reader) -> None:
@@ -207,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--top", type=int, default=10)
         p.add_argument("--catalogue", default=None)
         p.add_argument("--weights", default=None, help='JSON, e.g. {"poverty_county": 0.2}')
+        if name == "allocate":
+            p.add_argument("--matches", default=None,
+                           help="rank output to allocate over (skips ranking again)")
         p.set_defaults(func=func)
     p = sub.add_parser("dedupe")
     p.add_argument("--existing", required=True)

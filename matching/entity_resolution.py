@@ -44,7 +44,7 @@ def valid_credit_code(code: str | None) -> bool:
     code = (code or "").strip().upper()
     if len(code) != 18 or any(c not in _CREDIT_CHARS for c in code):
         return False
-    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(code[:17], _CREDIT_WEIGHTS))
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(code[:17], _CREDIT_WEIGHTS, strict=False))
     return _CREDIT_CHARS[(31 - total % 31) % 31] == code[17]
 
 

@@ -116,7 +116,7 @@ class MatchIndex:
         lt = listing_table([listing], self.catalogue)
         ranked = rank_tables(dt, lt, 1, self.weights)
         entering = set()
-        for demand_id, items in zip(demand_ids, ranked):
+        for demand_id, items in zip(demand_ids, ranked, strict=False):
             if not items:
                 continue
             current = self._matches.get(demand_id, [])
@@ -148,7 +148,7 @@ class MatchIndex:
         ranked = rank_tables(demand_table(demands, self.catalogue),
                              listing_table([listing], self.catalogue), 1, self.weights)
         rows = [{"demand_id": d, "score": round(items[0][0], 4), "reasons": items[0][2]}
-                for d, items in zip(demand_ids, ranked) if items]
+                for d, items in zip(demand_ids, ranked, strict=False) if items]
         rows.sort(key=lambda r: -r["score"])
         return rows[: top or self.top]
 

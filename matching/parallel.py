@@ -1,15 +1,14 @@
-"""Use both cores for big inputs: forked worker processes inherit the loaded catalogue and the
-prepared tables (copy-on-write), so only results travel back. Small inputs, platforms without
+"""Use both cores for ranking big inputs: forked worker processes inherit the loaded catalogue
+and the prepared tables (copy-on-write), so only results travel back. Small inputs, platforms without
 fork, and workers=1 run in-process (identical results; tests check both paths)."""
 from __future__ import annotations
 
 import multiprocessing
 import os
 
-# rank in parallel when demands x listings exceeds MIN_CELLS; parse files of MIN_LINES or more
-# lines in parallel (environment overrides exist so tests can exercise the parallel path)
+# rank in parallel when demands x listings exceeds MIN_CELLS (an environment override exists so
+# tests can exercise the parallel path on small inputs)
 MIN_CELLS = int(os.environ.get("MATCHING_PARALLEL_MIN_CELLS", "5000000"))
-MIN_LINES = int(os.environ.get("MATCHING_PARALLEL_MIN_LINES", "20000"))
 _SHARED: dict = {}
 
 

@@ -40,7 +40,7 @@ class Blocks:
 def _group(keys: np.ndarray) -> dict[int, np.ndarray]:
     order = np.argsort(keys, kind="stable")
     uniq, starts = np.unique(keys[order], return_index=True)
-    bounds = list(starts) + [len(order)]
+    bounds = [*list(starts), len(order)]
     return {int(k): order[bounds[i]:bounds[i + 1]] for i, k in enumerate(uniq) if k >= 0}
 
 
@@ -64,13 +64,13 @@ def _contributions(values, weights, total, block, pick=None) -> tuple[list[str],
     scale = BLOCK_FACTOR.get(block, 1.0) / total
     names = [name for name, w in weights.items() if w]
     columns = [np.asarray(values[n]) if pick is None else np.asarray(values[n])[pick] for n in names]
-    table = np.stack([weights[n] * scale * c for n, c in zip(names, columns)], axis=1)
+    table = np.stack([weights[n] * scale * c for n, c in zip(names, columns, strict=False)], axis=1)
     return names, np.round(np.nan_to_num(table), 4)
 
 
 def _reasons_many(values, weights, total, block, pick=None) -> list[dict]:
     names, table = _contributions(values, weights, total, block, pick)
-    return [{**dict(zip(names, line)), "block": block} for line in table.tolist()]
+    return [{**dict(zip(names, line, strict=False)), "block": block} for line in table.tolist()]
 
 
 class _Found:
@@ -90,7 +90,7 @@ class _Found:
         number = len(self.tables)
         self.tables.append((names, table, block))
         items = self.items
-        for i, (target, score, listing) in enumerate(zip(targets, scores, listings)):
+        for i, (target, score, listing) in enumerate(zip(targets, scores, listings, strict=False)):
             items[target].append((score, listing, number, i))
 
     def best(self, top: int, reasons: str = "dict") -> list[list[tuple[float, int, object]]]:
@@ -108,37 +108,52 @@ class _Found:
             names, table, block = self.tables[number]
             if reasons == "json":
                 template = "{" + ",".join(f'"{n}":%r' for n in names) + f',"block":"{block}"}}'
-                for i, line in zip(rows, table[rows].tolist()):
+                for i, line in zip(rows, table[rows].tolist(), strict=False):
                     made[number, i] = template % tuple(line)
             else:
                 keys = (*names, "block")
-                for i, line in zip(rows, table[rows].tolist()):
+                for i, line in zip(rows, table[rows].tolist(), strict=False):
                     line.append(block)
-                    made[number, i] = dict(zip(keys, line))
+                    made[number, i] = dict(zip(keys, line, strict=False))
         return [[(score, listing, made[number, i]) for score, listing, number, i in row] for row in kept]
 
 
 def _top_from_block(dt, lt, d_index, l_index, block, weights, top, found, exclude_same_product=False):
     """Score demands dt (rows d_index of the caller's table) against listings lt (rows
-    l_index) and add the best eligible pairs of each demand to found."""
+    l_index) and add the best eligible pairs of each demand to found.
+
+    Demands are taken in order of their needed-from date, so each chunk needs a narrow span of
+    dates and only the listings whose supply window meets that span are scored (the date
+    constraint would drop the others anyway)."""
     step = max(1, CHUNK_CELLS // max(len(lt), 1))
     strings = {k: unique_strings(lt[k]) for k in ("name", "variety", "spec")}
+    order = np.argsort(dt["start"], kind="stable")
     for start in range(0, len(dt), step):
-        chunk = dt.take(np.arange(start, min(start + step, len(dt))))
-        rows, cols, score, values, total = _score_pairs(chunk, lt, block, weights, exclude_same_product,
-                                                        strings)
+        chunk_rows = order[start:start + step]
+        chunk = dt.take(chunk_rows)
+        near = np.flatnonzero((lt["start"] <= chunk["end"].max()) & (lt["end"] >= chunk["start"].min()))
+        if not len(near):
+            continue
+        sub = lt.take(near) if len(near) < len(lt) else lt
+        sub_strings = strings if sub is lt else {k: (v[0], v[1][near]) for k, v in strings.items()}
+        rows, cols, score, values, total = _score_pairs(chunk, sub, block, weights, exclude_same_product,
+                                                        sub_strings)
         if not len(rows):
             continue
-        pick = _top_pairs(rows, cols, score, len(chunk), len(lt), top)
+        global_rows = l_index[near] if sub is not lt else l_index
+        pick = _top_pairs(rows, cols, score, len(chunk), len(sub), top, global_rows)
         names, table = _contributions(values, weights, total, block, pick)
-        found.add(d_index[start + rows[pick]].tolist(), score[pick].tolist(),
-                  l_index[cols[pick]].tolist(), names, table, block)
+        listing_rows = global_rows[cols[pick]]
+        found.add(d_index[chunk_rows[rows[pick]]].tolist(), score[pick].tolist(),
+                  listing_rows.tolist(), names, table, block)
 
 
-def _top_pairs(rows, cols, score, n_rows, n_cols, top) -> np.ndarray:
-    """Indices of the best `top` pairs of each row (pairs given as rows, cols, score)."""
-    dense = np.full((n_rows, n_cols), -1.0, dtype=np.float32)
-    dense[rows, cols] = score
+def _top_pairs(rows, cols, score, n_rows, n_cols, top, tie_rank) -> np.ndarray:
+    """Indices of the best `top` pairs of each row (pairs given as rows, cols, score); equal
+    scores go to the lower tie_rank (the global listing row), as in the final ordering, so the
+    result does not depend on how the work was chunked."""
+    dense = np.full((n_rows, n_cols), -1.0, dtype=np.float64)
+    dense[rows, cols] = score - tie_rank[cols] * 1e-15
     position = np.full((n_rows, n_cols), -1, dtype=np.int64)
     position[rows, cols] = np.arange(len(rows))
     k = min(top, n_cols)
@@ -176,8 +191,8 @@ def _rank_in_parallel(dt, lt, top, weights, reasons):
                            {"dt": dt, "lt": lt, "parts": parts, "top": top, "weights": weights,
                             "reasons": reasons})
     out: list = [[] for _ in range(len(dt))]
-    for rows, result in zip(parts, results):
-        for row, items in zip(rows.tolist(), result):
+    for rows, result in zip(parts, results, strict=False):
+        for row, items in zip(rows.tolist(), result, strict=False):
             out[row] = items
     return out
 
@@ -247,7 +262,7 @@ def rank(demands: list[Demand], listings: list[Listing], top: int = 10, weights:
     return [{"demand_id": d.id,
              "matches": [{"listing_id": listings[j].id, "score": round(s, 4), "reasons": r}
                          for s, j, r in items]}
-            for d, items in zip(demands, results)]
+            for d, items in zip(demands, results, strict=False)]
 
 
 def explain(demand: Demand, listing: Listing, weights: dict | None = None,
@@ -282,7 +297,8 @@ def explain(demand: Demand, listing: Listing, weights: dict | None = None,
 
 def _product_message(dt, lt, catalogue) -> str:
     codes = list(catalogue.products)
-    name = lambda p: codes[p] if p >= 0 else "unresolved"
+    def name(p):
+        return codes[p] if p >= 0 else "unresolved"
     return (f"listing product {name(lt['product'][0])} is not demand product "
             f"{name(dt['product'][0])} nor in its category")
 

@@ -40,8 +40,10 @@ def _number(data: dict, name: str, required: bool = False, minimum: float = 0.0)
 
 def _text(data: dict, name: str, required: bool = False) -> str:
     value = data.get(name)
-    if value.__class__ is str and value and not required:
-        return value.strip()
+    if value.__class__ is str:
+        value = value.strip()
+        if value or not required:
+            return value
     if value is None:
         value = ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):

@@ -41,7 +41,8 @@ def merge_weights(weights: dict | None) -> dict:
 
 def constraint_masks(d, lt) -> dict[str, np.ndarray]:
     """Boolean D x L matrices, True where the constraint holds. `d`/`lt` are Tables."""
-    col = lambda t, k: t[k][:, None] if t is d else t[k][None, :]
+    def col(t, k):
+        return t[k][:, None] if t is d else t[k][None, :]
     date_ok = (col(lt, "start") <= col(d, "end")) & (col(lt, "end") >= col(d, "start"))
     p_kg, c_kg = col(lt, "price_kg"), col(d, "ceil_kg")
     by_kg = np.isfinite(p_kg) & np.isfinite(c_kg)

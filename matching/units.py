@@ -77,6 +77,7 @@ def price_per_kg(price: float | None, price_unit: str, net_weight_kg: float | No
     return None if factor is None else float(price) / factor
 
 
+@lru_cache(maxsize=65536)
 def net_weight_from_spec(spec: str | None) -> float | None:
     """Net weight per count unit written in a spec: "10斤/箱" -> 5.0, "净重2.5kg" -> 2.5."""
     text = unicodedata.normalize("NFKC", spec or "").lower()

@@ -46,6 +46,12 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    from core.db import is_managed_schema_name
+
+    return is_managed_schema_name(name)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -88,6 +94,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from matching.catalogue import Catalogue
+from matching.catalogue import Catalogue  # noqa: E402
 
 
 def pytest_configure(config):

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from matching.normalise import normalise_text
-from matching.regions import region_names
+from matching.normalise import normalise_text  # noqa: E402
+from matching.regions import region_names  # noqa: E402
 
 BRANDS = ["绿源", "丰华", "金穗", "农丰", "鑫盛", "嘉禾", "田园", "兴农", "果多多", "鲜丰", "惠农", "禾丰", "绿野",
           "青山", "红星", "山里红", "大地", "金农", "富民", "康源", "天润", "瑞丰", "中和", "益农", "春晖", "佳农",
@@ -39,7 +39,7 @@ FULL = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789ABCDEFGHIJKLMN
 def credit_code(rng) -> str:
     body = "91" + "".join(rng.choice("0123456789") for _ in range(6)) + "".join(
         rng.choice(CREDIT_CHARS) for _ in range(9))
-    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(body, WEIGHTS))
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(body, WEIGHTS, strict=False))
     return body + CREDIT_CHARS[(31 - total % 31) % 31]
 
 
@@ -53,9 +53,12 @@ def names_by_code() -> dict[str, str]:
 def build(seed: int = 11) -> dict:
     rng = random.Random(seed)
     full_name = names_by_code()
-    prov = lambda c: full_name[c[:2] + "0000"]
-    pref = lambda c: full_name.get(c[:4] + "00", "")
-    phone = lambda: "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+    def prov(c):
+        return full_name[c[:2] + "0000"]
+    def pref(c):
+        return full_name.get(c[:4] + "00", "")
+    def phone():
+        return "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
     existing, incoming, truth, negatives = [], [], {}, {}
     companies = []
     for i, brand in enumerate(BRANDS):

@@ -72,7 +72,8 @@ def test_suggest_and_search_keys(catalogue):
 
 
 def test_catalogue_file_shape(catalogue):
-    rows = list(csv.DictReader((ROOT / "refdata" / "catalogue.csv").open(encoding="utf-8")))
+    with (ROOT / "refdata" / "catalogue.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     assert len(rows) >= 300
     assert list(rows[0]) == ["code", "category", "name", "aliases", "traditional", "pinyin", "english"]
     assert {r["category"] for r in rows} == set(CATEGORIES)
@@ -104,7 +105,8 @@ def test_gi_register_names_resolve_to_a_consistent_category(catalogue):
     path = next((p for p in GI_REGISTER if p.is_file()), None)
     if path is None:
         pytest.skip("shared GI register not present")
-    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if r["category"] in GI_ALLOWED]
+    with path.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["category"] in GI_ALLOWED]
     consistent = [r for r in rows if catalogue.resolve(r["product"]).category in GI_ALLOWED[r["category"]]]
     coverage = len(consistent) / len(rows)
     print(f"\n[gi] {len(consistent)}/{len(rows)} GI product names (food categories) resolve to a "

@@ -89,10 +89,23 @@ def test_parallel_path_gives_the_same_output(tmp_path):
     rows.insert(3, "{broken")
     demands = [{**DEMANDS[0], "id": f"D{k}"} for k in range(4)] + [{**DEMANDS[0], "id": "E", "product": "梨"}]
     files = ["--listings", write(tmp_path / "l.jsonl", rows), "--demands", write(tmp_path / "d.jsonl", demands)]
-    small = {"MATCHING_PARALLEL_MIN_CELLS": "1", "MATCHING_PARALLEL_MIN_LINES": "2"}
+    small = {"MATCHING_PARALLEL_MIN_CELLS": "1"}
     for command in ("rank", "allocate"):
         one = run(command, *files, env={**small, "MATCHING_WORKERS": "1"})
         two = run(command, *files, env={**small, "MATCHING_WORKERS": "2"})
         assert one.returncode == two.returncode == 1
         assert one.stdout == two.stdout and one.stdout
         assert one.stderr == two.stderr and ":4: skipped" in one.stderr
+
+
+def test_allocate_from_rank_output_equals_allocate(tmp_path):
+    good = [x for x in LISTINGS if isinstance(x, dict) and x["quantity"] > 0]
+    files = ["--listings", write(tmp_path / "l.jsonl", good), "--demands", write(tmp_path / "d.jsonl", DEMANDS)]
+    ranked = run("rank", *files)
+    (tmp_path / "m.jsonl").write_text(ranked.stdout, encoding="utf-8")
+    direct = run("allocate", *files)
+    reused = run("allocate", *files, "--matches", str(tmp_path / "m.jsonl"))
+    assert direct.returncode == reused.returncode == 0
+    assert direct.stdout == reused.stdout and direct.stdout
+    (tmp_path / "bad.jsonl").write_text('{"demand_id": "nope", "matches": []}\n', encoding="utf-8")
+    assert run("allocate", *files, "--matches", str(tmp_path / "bad.jsonl")).returncode == 1

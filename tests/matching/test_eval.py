@@ -57,11 +57,12 @@ def test_ranking_quality(results):
         gains = [2 ** truth.get(lid, 0) - 1 for lid in ranked[:10]]
         ideal = sorted((2 ** g - 1 for g in truth.values()), reverse=True)[:10]
         ndcg.append(_dcg(gains) / _dcg(ideal))
-    mean = lambda xs: sum(xs) / len(xs)
+    def mean(xs):
+        return sum(xs) / len(xs)
     print(f"\n[eval] demands={len(results)} judgements={len(DATA['judgements'])} "
           f"P@5={mean(p5):.3f} (P@5 over attainable min(5,|relevant|)={mean(p5_attainable):.3f}) "
           f"R@10={mean(r10):.3f} nDCG@10={mean(ndcg):.3f}")
-    misses = [(r["demand_id"], round(n, 3)) for r, n in zip(results, ndcg) if n < 0.9]
+    misses = [(r["demand_id"], round(n, 3)) for r, n in zip(results, ndcg, strict=False) if n < 0.9]
     print(f"[eval] demands with nDCG@10 < 0.9: {misses}")
     assert mean(ndcg) >= 0.95
 

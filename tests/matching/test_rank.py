@@ -154,9 +154,20 @@ def test_property_scores_in_range_and_no_constraint_broken(catalogue, raw_listin
     ls = [Listing.from_dict(x) for x in raw_listings]
     ds = [Demand.from_dict(x) for x in raw_demands]
     by_id = {x.id: x for x in ls}
-    for d, row in zip(ds, rank(ds, ls, catalogue=catalogue)):
+    for d, row in zip(ds, rank(ds, ls, catalogue=catalogue), strict=False):
         for match in row["matches"]:
             assert 0.0 <= match["score"] <= 1.0
             verdict = explain(d, by_id[match["listing_id"]], catalogue=catalogue)
             assert verdict["eligible"], verdict["violations"]
             assert abs(verdict["score"] - match["score"]) < 1e-3
+
+
+def test_ties_go_to_the_earlier_listing_whatever_the_chunking(catalogue, monkeypatch):
+    import importlib
+    rank_module = importlib.import_module("matching.rank")
+    ls = [listing(f"l{i:02d}") for i in range(30)]
+    ds = [demand(f"d{i}") for i in range(5)]
+    expected = [[f"l{i:02d}" for i in range(3)]] * 5
+    for cells in (1, 7, 10_000):
+        monkeypatch.setattr(rank_module, "CHUNK_CELLS", cells)
+        assert [[m["listing_id"] for m in r["matches"]] for r in rank(ds, ls, top=3, catalogue=catalogue)] == expected
