@@ -51,7 +51,9 @@ def _client(app, role):
 
 def _probe_forms(app, client, role, texts, problems, serial):
     """Submits every reachable form once per (text, everywhere) and checks each answer."""
-    for page, form in forms_of(app, client):
+    forms = forms_of(app, client)
+    print(f"{role}: {len(forms)} distinct forms")
+    for page, form in forms:
         rule, _ = rule_for(app, form.action, form.method if form.method != "GET" else "GET")
         if rule is None or rule.endpoint in SKIPPED_ENDPOINTS:
             continue
