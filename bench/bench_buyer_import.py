@@ -189,6 +189,7 @@ def main() -> None:
         staged = imports.stage(admin, "bench.csv", data)
         stage_time = time.perf_counter() - started
         counts = dict(staged.counts)
+        phases = dict(staged.timing)
         started = time.perf_counter()
         imports.decide(admin, staged.id, {}, rest="new")
         result = imports.commit(admin, staged.id)
@@ -206,6 +207,7 @@ def main() -> None:
     print(f"decisions: {json.dumps(counts, ensure_ascii=False)} | created {result['created']:,}")
     print(f"import service: stage (read+validate+dedupe+preview) {stage_time:.1f} s + commit {commit_time:.1f} s "
           f"= {total:.1f} s end to end (target < 60 s) | peak RSS {peak_mb:,.0f} MB")
+    print(f"stage phases (s): {json.dumps(phases)}")
     print(f"baseline WRatio loop: {args.sample} incoming x {args.existing:,} existing in {base_sample:.1f} s -> "
           f"{base_total:,.0f} s extrapolated to {args.incoming:,} rows")
     print(f"speed-up vs baseline: {base_total / total:,.0f}x (target >= 20x)")

@@ -67,7 +67,7 @@ class OrgForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=100)])
-    role = StringField(_l("Role"), validators=[Optional(), Length(max=100)])
+    role = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     private = BooleanField(_l("Private (only our users and officials see it)"))

@@ -51,7 +51,27 @@ def visible_contacts(user, org: BuyerOrg) -> list[BuyerContact]:
 
 
 def can_view_demand(user, demand: Demand) -> bool:
-    return can_see_private(user, demand.buyer)
+    """The organisation's users and officials in scope; a producer sees an open demand that one of their
+    listings matches (the link on their listing page), read-only."""
+    return can_see_private(user, demand.buyer) or matched_producer(user, demand)
+
+
+def matched_producer(user, demand: Demand) -> bool:
+    if getattr(user, "role", None) != "producer" or demand.status != "open" or not demand.buyer.active:
+        return False
+    try:
+        from produce.models import Listing
+        from produce.queries import producer_for_user
+    except ImportError:
+        return False
+    from buyers.models import DemandMatch
+
+    producer = producer_for_user(user)
+    if producer is None:
+        return False
+    return db.session.scalar(sa.select(DemandMatch.id).where(
+        DemandMatch.demand_id == demand.id,
+        DemandMatch.listing_id.in_(sa.select(Listing.id).where(Listing.producer_id == producer.id))).limit(1)) is not None
 
 
 def can_edit_demand(user, demand: Demand) -> bool:

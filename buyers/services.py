@@ -78,7 +78,7 @@ def clean_credit_code(value) -> str | None:
 def _decimal(field: str, value, *, positive=True, required=True) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise BuyerError(field, _("This field is required."))
+            raise BuyerError(field, _("Please fill this in."))
         return None
     try:
         number = Decimal(str(value).strip())
@@ -103,7 +103,7 @@ def _date(field: str, value) -> date:
 def _text(field: str, value, max_len: int, required=False) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise BuyerError(field, _("This field is required."))
+        raise BuyerError(field, _("Please fill this in."))
     if len(text) > max_len:
         raise BuyerError(field, _("At most %(n)d characters.", n=max_len))
     return text

@@ -227,14 +227,15 @@ def demand_new():
 @login_required
 def demand_detail(demand_id: int):
     demand = get_demand_or_404(demand_id)
-    listings = queries.listings_by_id([m["listing_id"] for m in matches.matches_for_demand(demand.id, top=20)])
+    insider = queries.can_see_private(current_user, demand.buyer)
+    stored = matches.matches_for_demand(demand.id, top=20) if insider else []
+    listings = queries.listings_by_id([m["listing_id"] for m in stored])
     # a listing expired in bulk (no signal) keeps its stored rows until its next save: show active ones only
-    found = [m for m in matches.matches_for_demand(demand.id, top=20)
-             if m["listing_id"] in listings and listings[m["listing_id"]].status == "active"]
+    found = [m for m in stored if m["listing_id"] in listings and listings[m["listing_id"]].status == "active"]
     return render_template("buyers/demand_detail.html", demand=demand, matches=found, listings=listings,
-                           status_form=forms.StatusForm(status=demand.status, version=demand.version),
+                           insider=insider, status_form=forms.StatusForm(status=demand.status, version=demand.version),
                            can_edit=queries.can_edit_demand(current_user, demand),
-                           history=audit.history("demand", demand.id))
+                           history=audit.history("demand", demand.id) if insider else [])
 
 
 @bp.route("/demands/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -288,6 +289,8 @@ def demand_status(demand_id: int):
 def demand_why_not(demand_id: int):
     """Explains one listing against this demand: each factor's contribution or the constraint that failed."""
     demand = get_demand_or_404(demand_id)
+    if not queries.can_see_private(current_user, demand.buyer):
+        abort(403)
     listing_id = request.args.get("listing_id", type=int)
     explanation = None
     if listing_id is not None:

@@ -6,6 +6,7 @@ import io
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from accounts.permissions import roles_required
 from buyers import exports, forms, importfile, imports, merge, queries, services
@@ -41,7 +42,9 @@ def admin_list():
 def admin_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
-    orgs = db.session.scalars(queries.admin_search(current_user, **admin_filters()))
+    # contacts in batches, not one query per organisation (the database may hold 100,000 records)
+    orgs = db.session.scalars(queries.admin_search(current_user, **admin_filters())
+                              .options(selectinload(BuyerOrg.contacts)))
     return exports.send_rows(exports.buyer_rows(orgs), fmt, "buyers")
 
 
@@ -95,7 +98,7 @@ def import_upload():
         upload = form.file.data
         data = upload.read(current_app.config["UPLOAD_MAX_IMPORT_BYTES"] + 1)
         if len(data) > current_app.config["UPLOAD_MAX_IMPORT_BYTES"]:
-            form.file.errors = [_("The file is too large.")]
+            form.file.errors = [_("This file is too large.")]
         else:
             try:
                 staged = imports.stage(current_user, upload.filename or "", data)

@@ -38,10 +38,23 @@ def supplier_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     params = search_params()
-    results = (queries.search_producers(params, 1, exports.MAX_SEARCH_ROWS) if params["kind"] == "producers"
-               else queries.search_listings(params, 1, exports.MAX_SEARCH_ROWS))
-    items = list(results.items) if results is not None else []
-    return exports.send_rows(exports.search_rows(params["kind"], items), fmt, f"suppliers-{params['kind']}")
+    return exports.send_rows(exports.search_rows(params["kind"], all_results(params)), fmt,
+                             f"suppliers-{params['kind']}")
+
+
+def all_results(params: dict) -> list:
+    """Every result of a search, page by page (the produce search caps a page at 100), up to the export cap."""
+    search = queries.search_producers if params["kind"] == "producers" else queries.search_listings
+    items, page_no = [], 1
+    while len(items) < exports.MAX_SEARCH_ROWS:
+        page = search(params, page_no, 100)
+        if page is None or not page.items:
+            break
+        items.extend(page.items)
+        if page_no >= page.pages:
+            break
+        page_no += 1
+    return items[: exports.MAX_SEARCH_ROWS]
 
 
 @bp.post("/saved-searches")

@@ -4,6 +4,7 @@ Redis when REDIS_URL is set, else a database table: either way all gunicorn work
 same counts. A key counts failures in a window; at the limit it is locked for lock_seconds,
 after which the row (or Redis key) expires and the count starts again.
 """
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +30,15 @@ class Limit:
     lock_seconds: int
 
 
+def _fit(key: str) -> str:
+    """Keys embed user input (an e-mail may have 254 characters): long ones are hashed to fit the column."""
+    if len(key) <= 200:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def is_locked(key: str, limit: Limit) -> bool:
+    key = _fit(key)
     redis = get_redis()
     if redis is not None:
         count = redis.get(_redis_key(key))
@@ -40,6 +49,7 @@ def is_locked(key: str, limit: Limit) -> bool:
 
 def add_failure(key: str, limit: Limit) -> int:
     """Counts one failure atomically; returns the count in the current window."""
+    key = _fit(key)
     redis = get_redis()
     if redis is not None:
         return _redis_add(redis, _redis_key(key), limit)
@@ -47,6 +57,7 @@ def add_failure(key: str, limit: Limit) -> int:
 
 
 def clear(key: str) -> None:
+    key = _fit(key)
     redis = get_redis()
     if redis is not None:
         redis.delete(_redis_key(key))

@@ -52,6 +52,14 @@ def include_name(name, type_, parent_names):
     return is_managed_schema_name(name)
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """`flask db migrate -x only=t1,t2` makes a migration for just those new tables (one per package)."""
+    only = context.get_x_argument(as_dictionary=True).get("only")
+    if only and type_ == "table" and not reflected:
+        return name in only.split(",")
+    return True
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -95,6 +103,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

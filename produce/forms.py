@@ -28,7 +28,7 @@ CERT_LABELS = {
     "gi": _l("Geographical indication (地理标志)"), "pollution_free": _l("Pollution-free (无公害)"),
 }
 STATUS_LABELS = {
-    "draft": _l("Draft"), "active": _l("Active"), "paused": _l("Paused"), "sold_out": _l("Sold out"),
+    "draft": _l("Draft"), "active": _l("On sale"), "paused": _l("Paused"), "sold_out": _l("Sold out"),
     "expired": _l("Expired"),
 }
 SORT_LABELS = {"relevance": _l("Relevance"), "price": _l("Price (per kg, low first)"), "newest": _l("Newest")}
@@ -57,7 +57,7 @@ class ListingForm(FlaskForm):
     available_to = DateField(_l("Available until"), default=lambda: date.today() + timedelta(days=60))
     county_code = StringField(_l("Origin county"), validators=[Optional(), Length(max=6)])
     certifications = CheckboxesField(_l("Certifications"), choices=list(CERT_LABELS.items()))
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(_l("Description of the produce"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 
     def listing_data(self) -> dict:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import TimestampMixin, UTCDateTime, db
+from core.db import UNMANAGED_SCHEMA_NAME_PREFIXES, TimestampMixin, UTCDateTime, db
 
 PRODUCER_KINDS = ("farmer", "cooperative", "family_farm", "enterprise")
 MEMBER_ROLES = ("owner", "member")
@@ -256,5 +256,7 @@ def _drop_search_ddl(_table, connection, **_kw) -> None:
             connection.exec_driver_sql(statement)
 
 
+# Alembic's autogenerate and the migrations test leave these to the DDL above.
+UNMANAGED_SCHEMA_NAME_PREFIXES.update({"listings_fts", "ix_listings_search_tokens"})
 sa.event.listen(Listing.__table__, "after_create", _create_search_ddl)
 sa.event.listen(Listing.__table__, "before_drop", _drop_search_ddl)

@@ -18,10 +18,11 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from core import regions
 from core.db import db
+from matching.catalogue import CATEGORIES
 from matching.normalise import normalise_text
 from produce.catalogue import get_catalogue
 from produce.models import CERT_BITS, Listing
@@ -39,6 +40,7 @@ from produce.units import price_per_kg_or_none
 SORTS = ("relevance", "price", "newest")
 DEFAULT_MAX_RESULTS = 1000
 MAX_PER_PAGE = 100
+NO_MATCH = "znomatch"  # a token no listing holds
 MIN_QUERY_SCORE = 0.7  # initials (pg) resolve at 0.7; the fuzzy fallback below that is not trusted
 
 
@@ -119,9 +121,10 @@ def _facet_tokens(f: SearchFilters) -> list[str]:
     """Filters that are tokens in the search index (see produce/tokens.py)."""
     tokens = []
     if f.category:
-        tokens.append(category_token(f.category))
+        # Only a known code becomes a token: free text in a MATCH expression is FTS5 syntax, not a value.
+        tokens.append(category_token(f.category) if f.category in CATEGORIES else NO_MATCH)
     if f.region:
-        tokens.append(region_token(f.region) or "rnone")
+        tokens.append(region_token(f.region) or NO_MATCH)
     if f.certification in CERT_BITS:
         tokens.append(certification_token(f.certification))
     if f.poverty_only:
@@ -197,6 +200,13 @@ def tokens_condition(tokens, any_of=()):
     return sa.and_(*conds)
 
 
+_FACET_COLUMNS = {
+    POVERTY_TOKEN: lambda: Listing.poverty_county.is_(True),
+    **{certification_token(code): (lambda bit=bit: Listing.cert_flags.op("&")(bit) != 0)
+       for code, bit in CERT_BITS.items()},
+}
+
+
 @dataclass
 class _Tier:
     """One relevance tier: rows holding every token of `all_of` and one of `any_of`, plus SQL conditions."""
@@ -224,11 +234,23 @@ def _plan(q: str | None, facets: list[str]) -> _Plan:
         residual = []
         if resolved.exact and resolved.term and resolved.term in norm and resolved.term != norm:
             residual = list(query_tokens(norm.replace(resolved.term, " ", 1)))
-        exact = _Tier([product_token(resolved.product_id), *residual, *facets],
-                      product_id=None if residual or facets else resolved.product_id)
+        # The product implies its category: a category facet would only lengthen the intersection.
+        # (Among facet tokens only categories start with "c".)
+        asked = [t for t in facets if t.startswith("c")]
+        exact_facets = [t for t in facets if not t.startswith("c")]
+        if asked and asked != [category_token(resolved.category or "")]:
+            exact_facets.append(NO_MATCH)  # another category asked for: nothing of this product qualifies
+        as_columns = [_FACET_COLUMNS[t]() for t in exact_facets if t in _FACET_COLUMNS]
+        columns_only = not residual and len(as_columns) == len(exact_facets)
+        # Without a region or extra words, PostgreSQL walks the product's covering B-tree newest first and
+        # checks certification/poverty inside it: cheaper than intersecting a product's long posting list
+        # with the poverty or certification one in the GIN index. SQLite always uses its FTS index.
+        exact = _Tier([product_token(resolved.product_id), *residual, *exact_facets],
+                      conds=as_columns if columns_only else [],
+                      product_id=resolved.product_id if columns_only else None)
         partial = _Tier([mention_token(resolved.product_id), *residual, *facets])
         return _Plan([exact, partial], catalogue.names_by_id.get(resolved.product_id))
-    text = list(query_tokens(q)) or ["-"]
+    text = list(query_tokens(q)) or [NO_MATCH]
     by_initials = catalogue.products_for_initials(q)
     if by_initials:
         others = sa.or_(Listing.product_id.is_(None), Listing.product_id.not_in(by_initials))
@@ -262,19 +284,21 @@ def _tier_select(columns, tier: _Tier, base: list, sort: str):
     return sa.select(*columns).where(tokens_condition(tier.all_of, tier.any_of), *conds), _order(sort, Listing.id)
 
 
-def _capped_count(tier: _Tier, base: list, cap: int) -> int:
-    if cap <= 0:
-        return 0
-    stmt, _order_by = _tier_select([sa.literal(1).label("one")], tier, base, "newest")
-    inner = stmt.limit(cap).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(inner))
+def _ids(tier: _Tier, base: list, sort: str, limit: int) -> list[int]:
+    """Up to `limit` ids of the tier in sort order: one query gives both the count and the page."""
+    if limit <= 0:
+        return []
+    stmt, order_by = _tier_select([Listing.id], tier, base, sort)
+    return list(db.session.scalars(stmt.order_by(*order_by).limit(limit)))
 
 
-def _fetch(tier: _Tier, base: list, sort: str, offset: int, limit: int) -> list[Listing]:
-    stmt, order_by = _tier_select([Listing], tier, base, sort)
-    stmt = (stmt.order_by(*order_by).offset(offset).limit(limit)
-            .options(joinedload(Listing.producer), selectinload(Listing.photos)))
-    return list(db.session.scalars(stmt))
+def _load(ids: list[int]) -> list[Listing]:
+    if not ids:
+        return []
+    stmt = (sa.select(Listing).where(Listing.id.in_(ids))
+            .options(selectinload(Listing.producer), selectinload(Listing.photos)))
+    by_id = {listing.id: listing for listing in db.session.scalars(stmt)}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _merged(plan: _Plan) -> _Tier:
@@ -296,21 +320,14 @@ def search_listings(q: str | None = None, filters=None, sort: str = "relevance",
     plan = _plan(q, _facet_tokens(f))
     base = [visible_condition(), *_range_conditions(f)]
     tiers = plan.tiers if sort == "relevance" else [_merged(plan)]
-    counts, left = [], cap
+    ids, counts = [], []
     for tier in tiers:
-        counts.append(_capped_count(tier, base, left))
-        left -= counts[-1]
-    total = sum(counts)
-    items, offset = [], (page - 1) * per_page
-    for tier, count in zip(tiers, counts, strict=True):
-        if offset >= count:
-            offset -= count
-            continue
-        want = min(per_page - len(items), count - offset)
-        items.extend(_fetch(tier, base, sort, offset, want))
-        offset = 0
-        if len(items) >= per_page:
-            break
+        found = _ids(tier, base, sort, cap - len(ids))
+        counts.append(len(found))
+        ids.extend(found)
+    total = len(ids)
+    offset = (page - 1) * per_page
+    items = _load(ids[offset:offset + per_page])
     return SearchPage(items=items, total=total, page=page, per_page=per_page, capped=total >= cap,
                       product_name=plan.product_name, exact_count=counts[0] if len(plan.tiers) > 1 else 0)
 

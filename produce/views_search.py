@@ -6,7 +6,7 @@ from core import regions
 from core.db import db
 from produce.blueprint import bp
 from produce.catalogue_services import CATEGORY_NAMES
-from produce.forms import CERT_LABELS, SORT_LABELS, ContactForm
+from produce.forms import CERT_LABELS, SORT_LABELS, STATUS_LABELS, ContactForm
 from produce.models import CERTIFICATIONS, Listing, ListingPhoto
 from produce.permissions import can_edit_listing, can_view_listing
 from produce.photos import photo_dir
@@ -67,6 +67,7 @@ def listing_detail(listing_id):
     listing = visible_listing_or_404(listing_id)
     matches = _matching_demands(listing) if can_edit_listing(current_user, listing) else []
     return render_template("produce/listing_detail.html", listing=listing, cert_labels=CERT_LABELS,
+                           status_labels=STATUS_LABELS,
                            contact_form=ContactForm(), can_edit=can_edit_listing(current_user, listing),
                            regions_chain=[*regions.ancestors(listing.county_code), regions.get(listing.county_code)],
                            matches=matches)

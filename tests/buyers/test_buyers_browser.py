@@ -70,13 +70,13 @@ def test_buyer_sees_matches_and_fixes_a_mistake_on_a_phone(live, phone, make_use
 
     page.goto(live + "/buyers/demands/new")
     page.get_by_label("产品").fill("猕猴桃")
-    page.get_by_label("最少数量").fill("20")
-    page.get_by_label("最多数量").fill("10")
-    page.get_by_label("需求开始日期").fill("2026-12-01")
-    page.get_by_label("需求截止日期").fill("2027-01-31")
+    page.get_by_label("数量下限").fill("20")
+    page.get_by_label("数量上限").fill("10")
+    page.get_by_label("需要起始日期").fill("2026-12-01")
+    page.get_by_label("需要截止日期").fill("2027-01-31")
     page.get_by_role("button", name="保存").click()
     assert page.get_by_role("alert").filter(has_text="最多数量不能小于最少数量").count() == 1
-    page.get_by_label("最多数量").fill("30")
+    page.get_by_label("数量上限").fill("30")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(f"{live}/buyers/demands/*")
     assert "采购需求已发布" in page.content()

@@ -75,3 +75,28 @@ def test_supplier_search_export_is_inert(client, make_user, make_org, make_produ
     assert rows[0][1] == "产品" and rows[1][2] == "'=1+2"
     book = openpyxl.load_workbook(io.BytesIO(client.get("/buyers/suppliers/export.xlsx?product=脐橙").data))
     assert book.active["C2"].value == "'=1+2" and book.active["C2"].data_type == "s"
+
+
+def test_search_export_pages_through_all_results(client, make_user, make_org, make_producer, make_listing,
+                                                 monkeypatch):
+    from buyers import views_search
+
+    buyer = make_user("buyer")
+    make_org("甲公司", member=buyer)
+    producer, _ = make_producer()
+    for index in range(5):
+        make_listing(producer, variety=f"品种{index}")
+    calls = []
+    real = views_search.queries.search_listings
+
+    def two_per_page(params, page, per_page):
+        calls.append(page)
+        return real(params, page, 2)
+
+    monkeypatch.setattr(views_search.queries, "search_listings", two_per_page)
+    from helpers import login
+
+    login(client, buyer)
+    rows = list(csv.reader(io.StringIO(client.get("/buyers/suppliers/export.csv?product=脐橙").data.decode("utf-8-sig"))))
+    assert len(rows) == 6 and calls == [1, 2, 3]
+    assert {r[2] for r in rows[1:]} == {f"品种{i}" for i in range(5)}

@@ -143,3 +143,25 @@ def test_why_not_does_not_reveal_a_draft_listing(client, buyer, make_producer, m
     login(client, buyer)
     body = client.get(f"/buyers/demands/{demand.id}/why-not?listing_id={draft.id}").get_data(as_text=True)
     assert "秘密品种" not in body and "没有此编号" in body
+
+
+def test_a_matched_producer_reads_the_demand_but_nothing_more(client, buyer, make_producer, make_listing):
+    demand = services.create_demand(buyer, demand_form())
+    producer, _ = make_producer()
+    make_listing(producer)
+    other, _ = make_producer()
+    make_listing(other, product="大白菜", variety="", spec="")  # another category: no match
+    login(client, producer)
+    page = client.get(f"/buyers/demands/{demand.id}")
+    assert page.status_code == 200 and "脐橙" in page.get_data(as_text=True)
+    assert 'data-testid="matches"' not in page.get_data(as_text=True)
+    assert client.get(f"/buyers/demands/{demand.id}/edit").status_code == 403
+    assert client.post(f"/buyers/demands/{demand.id}/status", data={"status": "closed"}).status_code == 403
+    assert client.get(f"/buyers/demands/{demand.id}/why-not?listing_id=1").status_code == 403
+    client.post("/logout")
+    login(client, other)
+    assert client.get(f"/buyers/demands/{demand.id}").status_code == 404
+    services.set_demand_status(buyer, demand, "closed")
+    client.post("/logout")
+    login(client, producer)
+    assert client.get(f"/buyers/demands/{demand.id}").status_code == 404

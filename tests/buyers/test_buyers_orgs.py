@@ -185,3 +185,31 @@ def test_member_renaming_a_verified_org_withdraws_verification(client, make_user
     services.verify_org(admin, org)
     services.update_org(admin, org, {**services.org_snapshot(org), "name": "丙公司"}, org.version)
     assert org.verified_at is not None
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"name": ""}, "必填"), ({"name": "张三", "phone": "call me"}, "电话号码"),
+    ({"name": "张三", "email": "not-an-email"}, "邮箱"), ({"name": "张" * 101}, "")])
+def test_bad_contact_input(client, make_user, make_org, data, message):
+    member = make_user("buyer")
+    org = make_org("甲公司", member=member)
+    login(client, member)
+    page = client.post(f"/buyers/orgs/{org.id}/contacts", data=data, follow_redirects=True).get_data(as_text=True)
+    assert 'flash-error' in page and message in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(BuyerContact)) == 0
+
+
+def test_bad_member_input(client, make_user, make_org):
+    member = make_user("buyer")
+    org = make_org("甲公司", member=member)
+    login(client, member)
+    for email in ["", "nobody@example.com", member.email]:
+        page = client.post(f"/buyers/orgs/{org.id}/members", data={"email": email}, follow_redirects=True)
+        assert "flash-error" in page.get_data(as_text=True), email
+    assert db.session.scalar(db.select(db.func.count()).select_from(BuyerMember)) == 1
+
+
+def test_import_form_needs_a_file(client, login_as):
+    login_as("admin")
+    response = client.post("/buyers/admin/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400 and 'class="error"' in response.get_data(as_text=True)

@@ -42,7 +42,19 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_data
             differences = compare_metadata(context, db.metadata)
             assert differences == [], differences
             assert "alembic_version" in sa.inspect(conn).get_table_names()
+            _assert_search_index_exists(conn)
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert sa.inspect(conn).get_table_names() == ["alembic_version"]
         db.engine.dispose()
+
+
+def _assert_search_index_exists(conn):
+    """The hand-written full-text DDL of the produce migration ran too (create_all is not the only path)."""
+    if conn.dialect.name == "sqlite":
+        assert "listings_fts" in sa.inspect(conn).get_table_names()
+        triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+        assert {"listings_fts_ai", "listings_fts_ad", "listings_fts_au"} <= triggers
+    else:
+        names = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'listings'").scalars())
+        assert "ix_listings_search_tokens" in names

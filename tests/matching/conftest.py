@@ -17,3 +17,9 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def catalogue():
     return Catalogue.load()
+
+
+@pytest.fixture(autouse=True)
+def _private_rank_cache(tmp_path, monkeypatch):
+    """Each test gets its own rank cache directory (the CLI subprocesses inherit it)."""
+    monkeypatch.setenv("MATCHING_CACHE_DIR", str(tmp_path / "rank-cache"))

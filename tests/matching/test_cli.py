@@ -109,3 +109,66 @@ def test_allocate_from_rank_output_equals_allocate(tmp_path):
     assert direct.stdout == reused.stdout and direct.stdout
     (tmp_path / "bad.jsonl").write_text('{"demand_id": "nope", "matches": []}\n', encoding="utf-8")
     assert run("allocate", *files, "--matches", str(tmp_path / "bad.jsonl")).returncode == 1
+
+
+def test_values_only_the_standard_json_module_reads_are_handled_like_before(tmp_path):
+    """orjson parses clean files; a file it rejects (NaN, a lone surrogate) falls back to the
+    json module, so such a line is still read and then judged by the record's own checks."""
+    from matching.cli import Reader
+    from matching.records import Listing
+    path = tmp_path / "l.jsonl"
+    path.write_text('{"id": "L1", "product": "苹果", "quantity": 5, "unit": "公斤"}\n'
+                    '{"id": "L2", "product": "苹果", "quantity": NaN, "unit": "公斤"}\n'
+                    '{"id": "L3", "product": "苹果\\ud800", "quantity": 7, "unit": "公斤"}\n', encoding="utf-8")
+    reader = Reader()
+    records = reader.read(str(path), Listing)
+    assert [r.id for r in records] == ["L1", "L3"]
+    assert reader.skipped == 1
+
+
+def test_allocate_after_rank_reuses_the_cache_and_gives_the_same_output(tmp_path):
+    rows = [{**x, "id": f"{x['id']}-{k}", "quantity": 300 + 100 * k}
+            for k in range(5) for x in LISTINGS if isinstance(x, dict) and x["quantity"] > 0]
+    demands = [{**DEMANDS[0], "id": f"D{k}", "quantity_max": 600 + 200 * k} for k in range(4)]
+    files = ["--listings", write(tmp_path / "l.jsonl", rows), "--demands", write(tmp_path / "d.jsonl", demands)]
+    fresh = run("allocate", *files, "--no-cache")
+    cache = Path(os.environ["MATCHING_CACHE_DIR"])
+    assert not cache.exists() or not list(cache.glob("*.npz"))  # --no-cache stores nothing
+    assert run("rank", *files).returncode == 0
+    assert len(list(cache.glob("*.npz"))) == 1
+    cached = run("allocate", *files)
+    assert cached.returncode == fresh.returncode == 0
+    assert cached.stdout == fresh.stdout and fresh.stdout
+
+
+def test_a_changed_input_file_does_not_use_the_old_cache(tmp_path):
+    good = [x for x in LISTINGS if isinstance(x, dict) and x["quantity"] > 0]
+    listings = tmp_path / "l.jsonl"
+    files = ["--listings", write(listings, good), "--demands", write(tmp_path / "d.jsonl", DEMANDS)]
+    assert run("rank", *files).returncode == 0
+    write(listings, [good[0]])  # L1 only: an allocation from the old cache would name L4
+    rows = [json.loads(x) for x in run("allocate", *files).stdout.splitlines()]
+    assert rows and {r["listing_id"] for r in rows} == {"L1"}
+    assert rows == [json.loads(x) for x in run("allocate", *files, "--no-cache").stdout.splitlines()]
+
+
+def test_cache_key_follows_top_and_weights(tmp_path):
+    from matching import rankcache
+    from matching.scoring import merge_weights
+    paths = [write(tmp_path / "l.jsonl", LISTINGS[:2]), write(tmp_path / "d.jsonl", DEMANDS)]
+    base = rankcache.key(*paths, None, 10, merge_weights(None))
+    assert base == rankcache.key(*paths, None, 10, merge_weights(None))
+    assert base != rankcache.key(*paths, None, 5, merge_weights(None))
+    assert base != rankcache.key(*paths, None, 10, merge_weights({"poverty_county": 0.3}))
+
+
+def test_cache_key_follows_the_region_reference_data(tmp_path, monkeypatch):
+    from matching import rankcache
+    from matching.scoring import merge_weights
+    paths = [write(tmp_path / "l.jsonl", LISTINGS[:2]), write(tmp_path / "d.jsonl", DEMANDS)]
+    poverty = tmp_path / "poverty.csv"
+    poverty.write_text("code\n610321\n", encoding="utf-8")
+    monkeypatch.setattr(rankcache, "_reference_files", lambda: [poverty])
+    before = rankcache.key(*paths, None, 10, merge_weights(None))
+    poverty.write_text("code\n610322\n", encoding="utf-8")
+    assert rankcache.key(*paths, None, 10, merge_weights(None)) != before

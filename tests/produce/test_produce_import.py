@@ -88,7 +88,7 @@ def test_one_bad_row_commits_nothing_and_the_report_names_it(client, producer):
 
 
 @pytest.mark.parametrize(("column", "value", "field"), [
-    ("产品名称", "苹裹", "product"),
+    ("产品名称", "xyz蔬", "product"),
     ("产地县代码", "999999", "county_code"),
     ("单位", "桶装", "unit"),
     ("数量", "-3", "quantity"),
@@ -177,3 +177,42 @@ def test_official_imports_for_producers_in_their_region_only(app, catalogue, mak
     bad = csv_bytes([[*row(产地县代码="610326"), str(shaanxi.id)]], header=header)
     result = importer.check_file(bad, "x.csv", official)
     assert [e.field for e in result.errors] == ["producer_id"]
+
+
+def _rewrite_sheet(xml: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([row()])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for item in source.infolist():
+            data = xml.encode("utf-7" if "UTF-7" in xml else "utf-8") if item.filename == "xl/worksheets/sheet1.xml" \
+                else source.read(item.filename)
+            archive.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def test_a_dtd_hidden_in_another_encoding_is_refused(app, producer):
+    user, _ = producer
+    sneaky = ('<?xml version="1.0" encoding="UTF-7"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    with pytest.raises(importer.ImportFileError):
+        importer.check_file(_rewrite_sheet(sneaky), "utf7.xlsx", user)
+
+
+def test_dates_typed_as_excel_dates_are_read(app, producer):
+    from datetime import date, timedelta
+
+    user, _ = producer
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    values = row()
+    end = date.today() + timedelta(days=40)
+    values[HEADER.index("供应开始日期")] = date.today()
+    values[HEADER.index("供应结束日期")] = end
+    values[HEADER.index("数量")] = 5000  # a number cell, not text
+    sheet.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    result = importer.check_file(out.getvalue(), "typed.xlsx", user)
+    assert result.ok, result.errors
+    assert result.valid[0][3]["available_to"] == end and result.valid[0][3]["quantity"] == 5000

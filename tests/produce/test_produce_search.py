@@ -138,3 +138,10 @@ def test_search_page_through_http(client, shelf):
     html = client.get("/produce/?q=tudou&region=360732").get_data(as_text=True)
     assert "马铃薯" in html and "烟台苹果" not in html
     assert client.get("/produce/?q=苹果&min_kg=abc&from=xx&region=12&page=-3&sort=zzz").status_code == 200
+
+
+def test_a_category_filter_with_a_product_query(shelf):
+    assert names(search_listings("苹果", {"category": "fruit"}))[:2] != []
+    assert set(names(search_listings("苹果", {"category": "fruit"}))[:2]) == {"红富士苹果", "烟台苹果"}
+    assert names(search_listings("苹果", {"category": "vegetables"})) == []
+    assert names(search_listings("苹果", {"region": "999999"})) == []
