@@ -14,6 +14,8 @@ pytestmark = pytest.mark.slow
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 ROLES = ("anonymous", "producer", "buyer", "official", "admin")
+# Exchanging an e-mail and password for an API token needs no CSRF token: the request carries the secret itself.
+CREDENTIAL_EXCHANGE = {"api_v1_auth.issue_token"}
 
 
 @pytest.fixture
@@ -48,11 +50,15 @@ def test_every_state_changing_route_refuses_requests_without_a_valid_token(app, 
     for role in ROLES:
         client = _signed_in(app, users.get(role))
         before = snapshot()  # after signing in, which records the sign-in time
-        for _rule, url, method in targets:
-            for attempt in api_attempts if url.startswith("/api/") else form_attempts:
+        for rule, url, method in targets:
+            api = url.startswith("/api/")
+            # Without a session there is nothing to forge: an anonymous API write may fail validation first.
+            refusals = (400, 401, 403, 422) if api and (role == "anonymous" or rule.endpoint in CREDENTIAL_EXCHANGE) \
+                else (400, 401, 403)
+            for attempt in api_attempts if api else form_attempts:
                 response = client.open(url, method=method, **attempt)
                 where = f"{role} {method} {url} {attempt}"
-                if response.status_code not in (400, 401, 403):
+                if response.status_code not in refusals:
                     problems.append(f"{where} -> {response.status_code}, expected a refusal")
                 after = snapshot()
                 if changed_tables(before, after):
