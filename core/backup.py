@@ -185,7 +185,8 @@ def _pg_snapshot(target: Path) -> dict[str, int]:
     with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
         snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
         counts = pg_row_counts(conn)
-        result = subprocess.run([pg_dump,  # noqa: S603 (an argument list, no shell) "--format=custom", "--no-owner", "--no-privileges",
+        # An argument list, no shell: S603 does not apply.
+        result = subprocess.run([pg_dump, "--format=custom", "--no-owner", "--no-privileges",  # noqa: S603
                                  f"--snapshot={snapshot}", f"--file={target}", f"--dbname={url}"],
                                 env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -201,7 +202,7 @@ def _pg_restore(dump_file: Path, force: bool) -> None:
         raise BackupError(f"the database holds {rows} rows (a database in use); restore over it only with --force")
     db.engine.dispose()
     url, env = _libpq_target()
-    result = subprocess.run([pg_restore,  # noqa: S603 (an argument list, no shell) "--clean", "--if-exists", "--no-owner", "--no-privileges",
+    result = subprocess.run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",  # noqa: S603
                              "--single-transaction", "--exit-on-error", f"--dbname={url}", str(dump_file)],
                             env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
