@@ -31,7 +31,7 @@ def admin_filters() -> dict:
 @roles_required(*STAFF)
 def admin_list():
     stmt = queries.admin_search(current_user, **admin_filters())
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+    page = db.paginate(stmt, page=min(request.args.get("page", 1, type=int), 100_000),  # no OFFSET overflow
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("buyers/admin_list.html", page=page, args=request.args,
                            type_choices=forms.TYPE_CHOICES)

@@ -45,6 +45,10 @@ def demo_command():
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    from core.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     # Feature packages may add their own commands in <package>/cli.py as `commands`.
     for module in feature_modules("cli", include_core=False):
         for command in module.commands:

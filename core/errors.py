@@ -42,6 +42,16 @@ def register_error_handlers(app) -> None:
         log.error("database unavailable: %s", error.orig)
         return _render(ServiceUnavailable(), _("The service is briefly unavailable. Please try again shortly."))
 
+    @app.teardown_appcontext
+    def _end_session_even_if_the_database_went_away(_exc):
+        # Runs before Flask-SQLAlchemy's own teardown (reverse order). A connection that a database restart
+        # killed fails its final ROLLBACK; that must not turn a finished response into gunicorn's bare 500.
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            log.warning("session closed on a dead connection: %s", error.orig)
+            db.session.registry.clear()
+
     @app.errorhandler(Exception)
     def _unexpected(error):
         if isinstance(error, DBAPIError) and error.connection_invalidated:

@@ -60,7 +60,8 @@ def fail(error: FairError, form=None) -> None:
 
 @bp.get("/")
 def index():
-    page = queries.fairs_for(current_user, page=request.args.get("page", 1, type=int))
+    # A bounded page number: ?page=99999999999999999999 would overflow the SQL OFFSET.
+    page = queries.fairs_for(current_user, page=min(request.args.get("page", 1, type=int), 100_000))
     return render_template("fairs/index.html", page=page)
 
 

@@ -98,8 +98,13 @@ def add_photo(user, listing: Listing, storage) -> ListingPhoto:
     stem = secrets.token_hex(16)
     names = (f"{stem}.jpg", f"{stem}_t.jpg")
     folder = photo_dir()
-    for name, content in zip(names, (full, thumb), strict=True):
-        (folder / name).write_bytes(content)
+    try:
+        for name, content in zip(names, (full, thumb), strict=True):
+            (folder / name).write_bytes(content)
+    except OSError as error:  # a full disk or a read-only volume: say so, and leave no half-written file
+        log.error("cannot store a listing photo: %s", error)
+        delete_photo_files(names)
+        raise PhotoError(_("The photo could not be stored on the server. Please try again later.")) from error
     photo = ListingPhoto(listing_id=listing.id, filename=names[0], thumb_filename=names[1],
                          content_type="image/jpeg", width=width, height=height,
                          position=max((p.position for p in listing.photos), default=-1) + 1)

@@ -31,7 +31,8 @@ def catalogue_admin():
                                  Product.id.in_(sa.select(ProductAlias.product_id).where(ProductAlias.alias.like(like)))))
     if category:
         stmt = stmt.where(Product.category_code == category)
-    page = db.paginate(stmt, per_page=PAGE, error_out=False)
+    # A bounded page number: ?page=99999999999999999999 would overflow the SQL OFFSET.
+    page = db.paginate(stmt, page=min(request.args.get("page", 1, type=int), 100_000), per_page=PAGE, error_out=False)
     form = ProductForm()
     form.category_code.choices = _category_choices()
     return render_template("produce/catalogue_admin.html", page=page, q=q, category=category, form=form,

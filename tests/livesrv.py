@@ -34,7 +34,8 @@ def fresh_database(tmp_path: Path):
         return
     url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
     name = f"hl_live_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    # pool_pre_ping: a test may restart PostgreSQL meanwhile (tests/hardening); the DROP must still work.
+    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
