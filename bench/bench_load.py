@@ -141,8 +141,6 @@ def run_database(label: str, database_url: str, args, out: Path, redis_url: str 
     # scenario signs in once per simulated user; production hashing would only measure argon2).
     env = server_env(out / label, database_url, **extra)
     flask(env, "db", "upgrade")
-    # Tables of packages whose migration is not written yet (create_all adds only what is missing).
-    flask(env, "shell", input_text="from core.db import db; db.create_all()\n")
     flask(env, "demo")
     with gunicorn("wsgi:app", env, args.workers, out, label) as base:
         mixed = locust(base, MIXED, args.run_time, args.users, args.spawn_rate, out / f"{label}-mixed")

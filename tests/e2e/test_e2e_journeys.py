@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from browser_support import save_screenshot
-from livesrv import flask, gunicorn
+from livesrv import gunicorn
 from PIL import Image
 
 from core.demo import DEMO_PASSWORD
@@ -20,10 +20,8 @@ XSS = '"><img src=x onerror=alert(1)>'
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """Like tests/e2e/conftest.py's, plus create_all for packages whose migration is not written yet."""
-    with gunicorn(tmp_path_factory.mktemp("journeys"), workers=2) as (base_url, env, _log):
-        flask(env, "shell", input_text="from core.db import db; db.create_all()\n")
-        flask(env, "demo")
+    """A gunicorn with the demo set, its schema from the migrations."""
+    with gunicorn(tmp_path_factory.mktemp("journeys"), workers=2, demo=True) as (base_url, env, _log):
         yield base_url, env
 
 

@@ -234,8 +234,7 @@ def test_a_worker_killed_in_the_middle_of_an_import_leaves_nothing_half_written(
 
 
 def _schema_and_demo(env) -> None:
-    """The demo set; first any table whose package has no migration yet (create_all adds only missing ones)."""
-    flask(env, "shell", input_text="from core.db import db; db.create_all()\n")
+    """The demo set (the schema comes from the migrations)."""
     flask(env, "demo")
 
 
@@ -288,8 +287,7 @@ def test_a_postgresql_restart_under_load_gives_503_and_the_app_recovers(tmp_path
     cluster = _cluster_for(os.environ["TEST_DATABASE_URL"])
     if cluster is None:
         pytest.skip("no local cluster serves TEST_DATABASE_URL")
-    with gunicorn(tmp_path, workers=2) as (base, env, _log):
-        flask(env, "shell", input_text="from core.db import db; db.create_all()\n")
+    with gunicorn(tmp_path, workers=2) as (base, _env, _log):
         statuses, stop = [], threading.Event()
         paths = [p for p in PATHS_UNDER_LOAD if requests.get(base + p, timeout=30).status_code != 404]
 
