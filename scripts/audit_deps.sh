@@ -5,7 +5,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PIP_AUDIT=${PIP_AUDIT:-$(command -v pip-audit || echo .venv/bin/pip-audit)}
-[ -x "$PIP_AUDIT" ] || PIP_AUDIT=/work/devenv/bin/pip-audit
 files=("$@")
 [ ${#files[@]} -eq 0 ] && files=(requirements.txt requirements-dev.txt)
 status=0
