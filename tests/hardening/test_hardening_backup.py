@@ -58,6 +58,14 @@ def _fresh_app(base_config_dict: dict, database_url: str, tmp_path: Path):
 
 
 @pytest.fixture
+def app_config(app_config, tmp_path):
+    """An upload folder of this test's own: the session's shared one holds other tests' files."""
+    uploads = tmp_path / "own-uploads"
+    uploads.mkdir()
+    return {**app_config, "UPLOAD_FOLDER": str(uploads)}
+
+
+@pytest.fixture
 def source(app, runner, make_user):
     _populate(app, runner, make_user)
     return app
