@@ -64,9 +64,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from core.errors import register_error_handlers
-    from core.security import add_security_headers
+    from core.security import add_security_headers, refuse_nul_bytes
     from core.templating import register_template_helpers
 
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -84,3 +84,11 @@ def test_database_outage_gives_503_not_500(app, client, monkeypatch):
     response = client.post("/login", data={"email": "a@example.com", "password": "whatever-long"})
     assert response.status_code == 503
     assert "服务暂时不可用" in response.get_data(as_text=True)
+
+
+def test_nul_characters_are_refused_the_same_on_every_database(client):
+    assert client.get("/", query_string={"q": "土豆\x00"}).status_code == 400
+    response = client.post("/login", data={"email": "a\x00@example.com", "password": "whatever long"})
+    assert response.status_code == 400
+    assert client.get("/api/v1/regions", query_string={"parent": "\x00"}).get_json()["error"]["code"] == "bad_request"
+    assert client.get("/", query_string={"q": "土豆"}).status_code == 200
