@@ -1,26 +1,11 @@
 """Factories for fairs tests: producers with listings, buyers with demands, a fair at any state."""
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
+from fairs_support import FAIR_DAY, count, fair_data  # noqa: F401 (fixtures below use them)
 
 from core.db import db
-
-FAIR_DAY = date.today() + timedelta(days=20)
-
-
-def fair_data(**overrides) -> dict:
-    data = {
-        "title": "赣南脐橙产销对接会", "theme": "脐橙上行", "description": "网上购销对接", "region_code": "360700",
-        "categories": ["fruit"], "target_region_codes": ["360732"], "priority_poverty": True,
-        "priority_old_revolutionary": False, "registration_opens_on": date.today() - timedelta(days=1),
-        "registration_closes_on": FAIR_DAY - timedelta(days=2), "starts_on": FAIR_DAY, "ends_on": FAIR_DAY,
-        "day_start": time(9, 0), "day_end": time(11, 0), "slot_minutes": 30, "max_meetings_per_day": 3,
-        "meeting_link_template": "https://meet.example.org/harvestlink-{fair_id}-{meeting_id}",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -107,7 +92,3 @@ def approved_pair(make_fair, make_producer, make_buyer):
                 "b_reg": b_reg, "listing": listings[0], "demand": demands[0]}
 
     return _make
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0

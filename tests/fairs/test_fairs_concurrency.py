@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
-from conftest import count
+from fairs_support import count
 from helpers import TEST_PASSWORD, login
 from sqlalchemy.exc import IntegrityError
 

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import FAIR_DAY, count, fair_data
+from fairs_support import FAIR_DAY, count, fair_data
 
 from core import jobs
 from core.db import db

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import FAIR_DAY, count
+from fairs_support import FAIR_DAY, count
 from helpers import login
 from openpyxl import load_workbook
 from PIL import Image
