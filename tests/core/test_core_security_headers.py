@@ -90,5 +90,6 @@ def test_nul_characters_are_refused_the_same_on_every_database(client):
     assert client.get("/", query_string={"q": "土豆\x00"}).status_code == 400
     response = client.post("/login", data={"email": "a\x00@example.com", "password": "whatever long"})
     assert response.status_code == 400
-    assert client.get("/api/v1/regions", query_string={"parent": "\x00"}).get_json()["error"]["code"] == "bad_request"
+    api = client.get("/api/v1/regions", query_string={"parent": "\x00"})  # the API names the field instead
+    assert api.status_code == 422 and "parent" in str(api.get_json()["error"])
     assert client.get("/", query_string={"q": "土豆"}).status_code == 200
