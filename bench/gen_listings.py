@@ -250,7 +250,9 @@ def make_app(database_url: str):
 
     uri = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", database_url)
     return create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench-" + "x" * 40, "APP_ENV": "bench",
-                       "UPLOAD_FOLDER": "/tmp/hl_bench/uploads", "TESTING": True, "WTF_CSRF_ENABLED": False})
+                       "UPLOAD_FOLDER": "/tmp/hl_bench/uploads", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                       # Every request must run the search: cached results would measure the cache.
+                       "FRAGMENT_CACHE_SECONDS": 0})
 
 
 def populate(n: int, producers: int = 20_000, seed: int = 7) -> dict:

@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from core.cache import init_cache
     from core.extensions import babel, csrf, db, login_manager, migrate
     from core.i18n import select_locale, translation_directories
     from core.sqlite import configure_sqlite_engine
@@ -45,6 +46,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    init_cache(app)
     _import_models()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

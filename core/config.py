@@ -35,6 +35,9 @@ DEFAULTS = {
     "ARGON2_PROFILE": "default",
     "JOBS_INLINE": None,  # None: in-process unless REDIS_URL is set
     "PAGE_SIZE": 20,
+    # Public fragments (search results) are cached this long at most; 0 turns the cache off (core/cache.py).
+    "FRAGMENT_CACHE_SECONDS": 30,
+    "CACHE_KEY_PREFIX": "hl:",
 }
 
 ENV_KEYS = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "UPLOAD_FOLDER", "ARGON2_PROFILE")

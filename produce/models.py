@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.cache import watch
 from core.db import UNMANAGED_SCHEMA_NAME_PREFIXES, TimestampMixin, UTCDateTime, db
 
 PRODUCER_KINDS = ("farmer", "cooperative", "family_farm", "enterprise")
@@ -260,3 +261,9 @@ def _drop_search_ddl(_table, connection, **_kw) -> None:
 UNMANAGED_SCHEMA_NAME_PREFIXES.update({"listings_fts", "ix_listings_search_tokens"})
 sa.event.listen(Listing.__table__, "after_create", _create_search_ddl)
 sa.event.listen(Listing.__table__, "before_drop", _drop_search_ddl)
+
+
+# What the public search shows comes from these tables: a committed write to any of them ends the cached
+# search results (core/cache.py).
+watch("listings", ProducerProfile, ProducerCertification, Product, ProductAlias, CatalogueVersion, Listing,
+      ListingPhoto)

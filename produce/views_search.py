@@ -3,6 +3,7 @@ from flask import abort, current_app, render_template, request, send_from_direct
 from flask_login import current_user
 
 from core import regions
+from core.cache import fragment
 from core.db import db
 from produce.blueprint import bp
 from produce.catalogue_services import CATEGORY_NAMES
@@ -14,6 +15,8 @@ from produce.queries import search_listings
 from produce.search import SORTS, parse_decimal
 
 MAX_QUERY = 50
+SEARCH_ARGS = frozenset({"q", "sort", "page", "category", "region", "certification", "from", "to", "min_kg",
+                         "max_price", "poverty"})
 
 
 def _arg_date(name):
@@ -46,13 +49,27 @@ def filters_from_args(args) -> dict:
 def search():
     q = request.args.get("q", "").strip()[:MAX_QUERY]
     sort = request.args.get("sort", "relevance")
-    page_number = request.args.get("page", 1, type=int) or 1
+    sort = sort if sort in SORTS else "relevance"
+    page_number = min(request.args.get("page", 1, type=int) or 1, 1000)
     filters = filters_from_args(request.args)
-    page = search_listings(q, filters, sort=sort if sort in SORTS else "relevance", page=min(page_number, 1000),
-                           per_page=current_app.config["PAGE_SIZE"])
-    return render_template("produce/search.html", page=page, q=q, sort=sort, filters=filters,
-                           categories=CATEGORY_NAMES, cert_labels=CERT_LABELS, sort_labels=SORT_LABELS,
-                           provinces=regions.children(None))
+
+    def render_body():
+        page = search_listings(q, filters, sort=sort, page=page_number, per_page=current_app.config["PAGE_SIZE"])
+        return render_template("produce/_search_body.html", page=page, q=q, sort=sort, filters=filters,
+                               categories=CATEGORY_NAMES, cert_labels=CERT_LABELS, sort_labels=SORT_LABELS,
+                               provinces=regions.children(None))
+
+    return render_template("produce/search.html", body=_cached_body(render_body))
+
+
+def _cached_body(render_body):
+    """The form and results are the same for every visitor asking the same way: cached (core/cache.py) under the
+    exact query string, which the pager's links repeat. Unknown parameters would only fill the cache: rendered
+    afresh."""
+    args = sorted(request.args.items(multi=True))
+    if any(name not in SEARCH_ARGS for name, _value in args):
+        return render_body()
+    return fragment("listings", args, render_body)
 
 
 def visible_listing_or_404(listing_id: int) -> Listing:

@@ -1,0 +1,137 @@
+"""Rendered fragments of public pages, cached briefly (Flask-Caching): in Redis when REDIS_URL is set, else in
+this process.
+
+Many visitors ask the search page the same question ("苹果", first page): its results are rendered once per
+FRAGMENT_CACHE_SECONDS and per *generation* of the data they show. Every committed write to a watched table
+moves that data's generation on (`watch`), so the writing process — and, with Redis, every worker — stops
+serving the old fragment at once. Without Redis each worker keeps its own generations and fragments: another
+worker may show the old results until they time out, which bounds the staleness to FRAGMENT_CACHE_SECONDS.
+
+The cache never decides what a page says: a miss, a cache that is down or a timeout of 0 renders afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+from flask_caching import Cache
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from core.redis import get_redis
+
+log = logging.getLogger(__name__)
+cache = Cache()
+_TOUCHED = "harvestlink_touched_namespaces"
+_watched_tables: dict[str, set[str]] = {}
+
+
+def init_cache(app) -> None:
+    redis_url = app.config.get("REDIS_URL")
+    cache.init_app(app, config={
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": app.config["CACHE_KEY_PREFIX"],
+        "CACHE_DEFAULT_TIMEOUT": app.config["FRAGMENT_CACHE_SECONDS"],
+        "CACHE_THRESHOLD": 2000,  # SimpleCache: at most this many fragments per worker
+    })
+    app.extensions["harvestlink_generations"] = {}
+
+
+def watch(namespace: str, *models) -> None:
+    """Writes to these models' tables (ORM objects or UPDATE/DELETE/INSERT statements) end `namespace`'s
+    cached fragments when the transaction commits."""
+    for model in models:
+        _watched_tables.setdefault(model.__table__.name, set()).add(namespace)
+
+
+def generation(namespace: str) -> str:
+    redis = get_redis()
+    if redis is None:
+        return current_app.extensions["harvestlink_generations"].get(namespace, "0")
+    value = redis.get(_generation_key(namespace))
+    return value.decode() if value else "0"
+
+
+def bump(namespace: str) -> None:
+    """A new generation: fragments rendered before now are never served again (a token, not a counter, so an
+    evicted or lost value can never bring an old generation back)."""
+    token = uuid.uuid4().hex[:12]
+    redis = get_redis()
+    if redis is None:
+        current_app.extensions["harvestlink_generations"][namespace] = token
+    else:
+        redis.set(_generation_key(namespace), token)
+
+
+def _generation_key(namespace: str) -> str:
+    return f"{current_app.config['CACHE_KEY_PREFIX']}gen:{namespace}"
+
+
+def fragment(namespace: str, parts: Iterable, render: Callable[[], str]) -> Markup:
+    """The HTML `render()` makes (a template rendered with autoescaping), from the cache when the same `parts`
+    were rendered in this generation and locale."""
+    return Markup(_cached_html(namespace, parts, render))  # noqa: S704 (autoescaped template output)
+
+
+def _cached_html(namespace: str, parts: Iterable, render: Callable[[], str]) -> str:
+    if not current_app.config["FRAGMENT_CACHE_SECONDS"]:
+        return render()
+    try:
+        key = _fragment_key(namespace, parts)
+        html = cache.get(key)
+    except Exception:  # a cache that is down must not take the page with it
+        log.warning("fragment cache unavailable; rendering %s afresh", namespace, exc_info=True)
+        return render()
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html)
+        except Exception:
+            log.warning("fragment cache unavailable; %s not stored", namespace, exc_info=True)
+    return html
+
+
+def _fragment_key(namespace: str, parts: Iterable) -> str:
+    text = "\x1f".join(str(part) for part in (generation(namespace), get_locale(), *parts))
+    return f"frag:{namespace}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_objects(session, _flush_context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in _watched_tables:
+            session.info.setdefault(_TOUCHED, set()).update(_watched_tables[table])
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_write_statements(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    names = _watched_tables.get(getattr(table, "name", None))
+    if names:
+        state.session.info.setdefault(_TOUCHED, set()).update(names)
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_touched(session) -> None:
+    names = session.info.pop(_TOUCHED, None)
+    if not names or not has_app_context():
+        return
+    for name in names:
+        try:
+            bump(name)
+        except Exception:  # the write is committed; a stale fragment lives at most its timeout
+            log.warning("could not move the %s generation on", name, exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touched(session) -> None:
+    session.info.pop(_TOUCHED, None)
