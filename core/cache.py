@@ -21,7 +21,8 @@ from flask_babel import get_locale
 from flask_caching import Cache
 from markupsafe import Markup
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.dml import UpdateBase
 
 from core.redis import get_redis
 
@@ -44,8 +45,7 @@ def init_cache(app) -> None:
 
 
 def watch(namespace: str, *models) -> None:
-    """Writes to these models' tables (ORM objects or UPDATE/DELETE/INSERT statements) end `namespace`'s
-    cached fragments when the transaction commits."""
+    """Writes to these models' tables end `namespace`'s cached fragments when their transaction commits."""
     for model in models:
         _watched_tables.setdefault(model.__table__.name, set()).add(namespace)
 
@@ -102,27 +102,20 @@ def _fragment_key(namespace: str, parts: Iterable) -> str:
     return f"frag:{namespace}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-@event.listens_for(Session, "after_flush")
-def _note_flushed_objects(session, _flush_context) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(obj, "__tablename__", None)
-        if table in _watched_tables:
-            session.info.setdefault(_TOUCHED, set()).update(_watched_tables[table])
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_write_statements(state) -> None:
-    if not (state.is_insert or state.is_update or state.is_delete):
+@event.listens_for(Engine, "before_execute")
+def _note_writes(conn, statement, *_args) -> None:
+    """Every write reaches a connection as an INSERT/UPDATE/DELETE construct: ORM flushes, statements through the
+    session, and bulk inserts on the session's connection (the listing import) alike."""
+    if not isinstance(statement, UpdateBase):
         return
-    table = getattr(state.statement, "table", None)
-    names = _watched_tables.get(getattr(table, "name", None))
+    names = _watched_tables.get(getattr(statement.table, "name", None))
     if names:
-        state.session.info.setdefault(_TOUCHED, set()).update(names)
+        conn.info.setdefault(_TOUCHED, set()).update(names)
 
 
-@event.listens_for(Session, "after_commit")
-def _bump_touched(session) -> None:
-    names = session.info.pop(_TOUCHED, None)
+@event.listens_for(Engine, "commit")
+def _bump_touched(conn) -> None:
+    names = conn.info.pop(_TOUCHED, None)
     if not names or not has_app_context():
         return
     for name in names:
@@ -132,6 +125,6 @@ def _bump_touched(session) -> None:
             log.warning("could not move the %s generation on", name, exc_info=True)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_touched(session) -> None:
-    session.info.pop(_TOUCHED, None)
+@event.listens_for(Engine, "rollback")
+def _forget_touched(conn) -> None:
+    conn.info.pop(_TOUCHED, None)

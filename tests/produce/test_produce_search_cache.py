@@ -138,3 +138,14 @@ def test_with_redis_a_write_in_one_worker_ends_the_results_in_another(app, app_c
     with other_worker.app_context():
         assert _cards(other_worker.test_client().get("/produce/?q=脐橙")) == 2
         db.session.remove()
+
+
+def test_a_bulk_insert_on_the_sessions_connection_ends_the_cached_results(client, make_producer, make_listing):
+    """The listing import inserts with Core on the session's connection, past the ORM."""
+    user, _ = make_producer()
+    listing = make_listing(user, product="赣南脐橙")
+    assert _cards(client.get("/produce/?q=脐橙")) == 1
+    row = {c.name: getattr(listing, c.key) for c in Listing.__table__.columns if c.name != "id"}
+    db.session.connection().execute(sa.insert(Listing.__table__), [row])
+    db.session.commit()
+    assert _cards(client.get("/produce/?q=脐橙")) == 2
