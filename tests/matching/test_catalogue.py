@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from matching import normalise_text, pinyin_forms
-from matching.catalogue import CATEGORIES
+from matching.catalogue import CATEGORIES, Catalogue
 from matching.tools import build_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +116,17 @@ def test_gi_register_names_resolve_to_a_consistent_category(catalogue):
                        ("赣南脐橙", "navel_orange")]:
         assert catalogue.resolve(name).product_code == code
     assert coverage >= 0.9
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("河田鸡", "chicken"),          # a chicken breed from 河田, not 田鸡 (frog)
+    ("羊口咸蟹子", "crab"),          # 蟹子 is crab, not 蝎子 (scorpion) one typo away
+    ("宁陕猪苓", "polyporus"),       # a medicinal fungus, not a pig
+    ("江门牛大力", "millettia"),     # a medicinal root, not cattle
+    ("柳下邑猪牙皂", "gleditsia"),
+    ("遂昌菊米", "chrysanthemum"),   # chrysanthemum buds, not rice
+    ("黄花云尖", "green_tea"),       # a green tea, not daylily
+])
+def test_registered_gi_names_that_end_in_another_products_word(name, code):
+    """Geographical-indication names from ../shared/data whose last characters spell another product."""
+    assert Catalogue.load().resolve(name).product_code == code
