@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core import regions
 from core.db import db
@@ -295,8 +295,9 @@ def _ids(tier: _Tier, base: list, sort: str, limit: int) -> list[int]:
 def _load(ids: list[int]) -> list[Listing]:
     if not ids:
         return []
+    # The producer (many-to-one) comes in the same round trip; the photos (one-to-many) in a second one.
     stmt = (sa.select(Listing).where(Listing.id.in_(ids))
-            .options(selectinload(Listing.producer), selectinload(Listing.photos)))
+            .options(joinedload(Listing.producer), selectinload(Listing.photos)))
     by_id = {listing.id: listing for listing in db.session.scalars(stmt)}
     return [by_id[i] for i in ids if i in by_id]
 
