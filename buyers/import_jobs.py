@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import User
 from buyers import imports, services
 from buyers.models import BuyerImport
-from core import jobs
+from core import bulk, jobs
 from core.db import db
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,9 @@ def run_stage_job(job_id: int, params: dict, progress) -> dict:
         return {"ok": False, "noop": True}
     user, filename = db.session.get(User, record.user_id), record.filename
     try:
-        counts, timing = imports.stage_file(user, token, filename, imports.upload_path(token).read_bytes(),
-                                            progress)
+        with bulk.gc_paused():
+            counts, timing = imports.stage_file(user, token, filename, imports.upload_path(token).read_bytes(),
+                                                progress)
     except imports.ImportError_ as error:
         _set_status(token, "checking", "failed")
         return {"ok": False, "message": error.message}
@@ -121,7 +122,8 @@ def run_commit_job(job_id: int, params: dict, progress) -> dict:
         return {"ok": True, "noop": True}
     record = db.session.get(BuyerImport, token, populate_existing=True)
     try:
-        created = imports.write(db.session.get(User, record.user_id), record)
+        with bulk.gc_paused():
+            created = imports.write(db.session.get(User, record.user_id), record)
         db.session.commit()
     except imports.ImportError_ as error:
         db.session.rollback()

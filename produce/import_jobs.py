@@ -6,7 +6,7 @@ import logging
 from flask_babel import gettext as _
 
 from accounts.models import User
-from core import jobs
+from core import bulk, jobs
 from core.db import db
 from produce import import_store, importer
 
@@ -45,7 +45,8 @@ def run_check_job(job_id: int, params: dict, progress) -> dict:
     progress(10, "validating")
     try:
         user, (data, filename) = _user_and_file(params)
-        result = importer.check_file(data, filename, user)
+        with bulk.gc_paused():
+            result = importer.check_file(data, filename, user)
     except importer.ImportFileError as error:
         return {"ok": False, "message": error.message}
     db.session.commit()  # end the read
@@ -72,11 +73,12 @@ def run_commit_job(job_id: int, params: dict, progress) -> dict:
     progress(10, "validating")
     try:
         user, (data, filename) = _user_and_file(params)
-        result = importer.check_file(data, filename, user)
-        if not result.ok:
-            raise importer.ImportFileError(_("The file has errors; nothing was imported."))
-        progress(50, "writing")
-        new_ids = importer.insert_rows(result)
+        with bulk.gc_paused():
+            result = importer.check_file(data, filename, user)
+            if not result.ok:
+                raise importer.ImportFileError(_("The file has errors; nothing was imported."))
+            progress(50, "writing")
+            new_ids = importer.insert_rows(result)
     except importer.ImportFileError as error:
         db.session.rollback()
         import_store.release_commit(token)

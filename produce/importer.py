@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from core import bulk
 from core.db import db, utcnow
 from core.signals import listing_saved, listings_imported
 from produce import xlsx
@@ -279,9 +280,7 @@ def insert_rows(result: ImportResult) -> list[int]:
         records.append(record)
     producer_ids = {r["producer_id"] for r in records}
     before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Listing.id), 0)))
-    connection = db.session.connection()
-    for start in range(0, len(records), 10_000):
-        connection.execute(sa.insert(Listing.__table__), records[start:start + 10_000])
+    bulk.insert_rows(Listing.__table__, records)
     new_ids = list(db.session.scalars(sa.select(Listing.id).where(
         Listing.id > before, Listing.producer_id.in_(producer_ids)).order_by(Listing.id)))
     db.session.commit()
