@@ -97,7 +97,10 @@ def _commit_abandoned(token: str) -> bool:
     back, so nothing is written and a new job may take over. A job still queued is waiting, not dead; a
     running job that holds no lock on the import has not begun writing or has died: starting another is
     safe either way, since only one job can claim the import (run_commit_job)."""
-    job = current_job(db.session.get(BuyerImport, token))
+    record = db.session.get(BuyerImport, token, populate_existing=True)
+    if record.status != "committing":
+        return False  # committed (or given back) since this request first read it
+    job = current_job(record)
     if job is not None and job.status == "queued":
         return False
     if db.session.get_bind().dialect.name != "postgresql":
@@ -165,16 +168,14 @@ def job_status(record: BuyerImport) -> dict:
 
 
 def outcome(record: BuyerImport) -> tuple[str, str] | None:
-    """(level, message) of the last finished job of this import, for the page that follows it."""
+    """(level, message) for the page that follows an import: what was created once it is committed (whichever
+    job did it), else why the last job refused or failed."""
+    if record.status == "committed":
+        return "success", _("Import committed: %(n)d buyers created.", n=record.counts.get("created", 0))
     job = current_job(record)
     if job is None or not job.done:
         return None
     if job.status == "failed":
         return "error", (_("The import failed and was rolled back: nothing was written.") if job.kind == COMMIT_JOB
                          else _("The file could not be checked. Upload it again or ask an administrator."))
-    result = job.result or {}
-    if result.get("message"):
-        return "error", result["message"]
-    if job.kind == COMMIT_JOB and "created" in result:
-        return "success", _("Import committed: %(n)d buyers created.", n=result["created"])
-    return None
+    return ("error", job.result["message"]) if (job.result or {}).get("message") else None
