@@ -42,18 +42,45 @@ def search_matches_listing(params: dict, code: str | None, search_code: str | No
     return not (params.get("certification") and params["certification"] not in (listing.certifications or []))
 
 
+def _product_code(name: str) -> str | None:
+    resolved = engine.resolve_product(name)
+    return resolved[0] if resolved else None
+
+
+def _notify_one(search: SavedSearch, listing) -> bool:
+    message = _("New listing for your saved search “%(name)s”: %(product)s",
+                name=search.name, product=listing.product_name)
+    return notify(search.user_id, "saved_search", message, link=_link("produce.listing_detail", listing_id=listing.id),
+                  dedupe_key=f"saved-search:{search.id}:listing:{listing.id}")
+
+
 def notify_saved_searches(listing) -> int:
-    resolved = engine.resolve_product(listing.product_name)
-    code = resolved[0] if resolved else None
+    code = _product_code(listing.product_name)
     stmt = sa.select(SavedSearch).where(sa.or_(SavedSearch.product_code == code, SavedSearch.product_code.is_(None)))
+    return sum(_notify_one(search, listing) for search in db.session.scalars(stmt)
+               if search_matches_listing(search.params, code, search.product_code, listing))
+
+
+def notify_saved_searches_bulk(listings: list) -> int:
+    """A large import: every saved search is read once (one query) and gets one notification naming how many
+    new listings match it, not one per listing (an import may bring it thousands)."""
+    codes = {name: _product_code(name) for name in {x.product_name for x in listings}}  # once per product name
+    by_code: dict[str | None, list] = {}
+    for listing in listings:
+        by_code.setdefault(codes[listing.product_name], []).append(listing)
     sent = 0
-    for search in db.session.scalars(stmt):
-        if search_matches_listing(search.params, code, search.product_code, listing):
-            message = _("New listing for your saved search “%(name)s”: %(product)s",
-                        name=search.name, product=listing.product_name)
-            sent += notify(search.user_id, "saved_search", message,
-                           link=_link("produce.listing_detail", listing_id=listing.id),
-                           dedupe_key=f"saved-search:{search.id}:listing:{listing.id}")
+    for search in db.session.scalars(sa.select(SavedSearch).order_by(SavedSearch.id)):
+        candidates = by_code.get(search.product_code, []) if search.product_code else listings
+        hits = [x for x in candidates if search_matches_listing(search.params, codes[x.product_name],
+                                                                search.product_code, x)]
+        if len(hits) == 1:
+            sent += _notify_one(search, hits[0])
+        elif hits:
+            message = _("%(n)d new listings for your saved search “%(name)s”, for example %(product)s",
+                        n=len(hits), name=search.name, product=hits[0].product_name)
+            link = _link("buyers.supplier_search", **{k: v for k, v in search.params.items() if v})
+            sent += notify(search.user_id, "saved_search", message, link=link,
+                           dedupe_key=f"saved-search:{search.id}:import:{hits[0].id}")
     return sent
 
 
@@ -85,4 +112,22 @@ def on_listing_saved(listing, created: bool = False, **_extra) -> None:
         log.exception("refreshing matches and notifications for listing %s failed", listing.id)
 
 
+def on_listings_imported(_sender, listing_ids=(), **_extra) -> None:
+    """A large import committed (produce sends one signal with every id instead of one per listing): the
+    stored matches and the notifications are computed in bulk. The listings are committed already."""
+    try:
+        listings = matches.imported_listings(list(listing_ids))
+        pairs = matches.refresh_listings(listings)
+        active = [x for x in listings if x.status == "active"]
+        with force_locale("zh_CN"):
+            notify_saved_searches_bulk(active)
+            for listing in active:
+                notify_demand_owners(listing, pairs.get(listing.id, []))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("refreshing matches and notifications for %d imported listings failed", len(listing_ids))
+
+
 signals.listing_saved.connect(on_listing_saved)
+signals.listings_imported.connect(on_listings_imported)

@@ -5,7 +5,6 @@ The staged import is a JSON file under UPLOAD_FOLDER/buyer_imports/<random id>.j
 buyer_imports row binding that id to the official who uploaded it.
 """
 import logging
-import secrets
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +17,7 @@ from flask_babel import gettext as _
 from accounts.permissions import can_administer_region
 from buyers import columns, engine, importfile, services
 from buyers.models import BuyerContact, BuyerImport, BuyerOrg
-from core import audit, regions
+from core import audit, bulk, regions
 from core.db import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,8 @@ def _write(token: str, payload: dict) -> None:
 
 
 def _read(token: str) -> dict:
-    return orjson.loads(staged_path(token).read_bytes())
+    with bulk.gc_paused():  # 100,000 rows of dicts: see core.bulk
+        return orjson.loads(staged_path(token).read_bytes())
 
 
 # ---------------------------------------------------------------- validation
@@ -120,36 +120,50 @@ def incoming_record(line: int, clean: dict):
                              "contact_name": contact.get("name", "")})
 
 
-# ---------------------------------------------------------------- stage
+# ---------------------------------------------------------------- stage (run by buyers.import_jobs)
 
-def stage(user, filename: str, data: bytes) -> BuyerImport:
-    """Reads, validates and de-duplicates a file; stores the preview; raises ImportError_ for a bad file."""
+def upload_path(token: str) -> Path:
+    """The uploaded file, kept until the staging job has read it."""
+    return _staging_dir() / f"{token}.upload"
+
+
+def check_upload(user, filename: str, data: bytes) -> None:
+    """Refuses, in the upload request, a file that cannot be read at all (ImportError_ with the reason)."""
     if user.role not in ("official", "admin"):
         raise services.PermissionDenied()
+    try:
+        importfile.preflight(filename, data)
+    except importfile.ImportFileError as error:
+        raise ImportError_(file_error_message(str(error)))
+
+
+def stage_file(user, token: str, filename: str, data: bytes, progress) -> tuple[dict, dict]:
+    """Reads, validates and de-duplicates a file and writes the preview; returns (counts, seconds per phase).
+    Raises ImportError_ for a file that cannot be read. Writes no database row."""
     clock = _Clock()
+    progress(5, "reading")
     try:
         rows = importfile.read_rows(filename, data)
     except importfile.ImportFileError as error:
         raise ImportError_(file_error_message(str(error)))
     clock.lap("read")
+    progress(10, "validating")
     staged, errors = _validate_all(user, rows)
     clock.lap("validate")
     existing = existing_records()
+    db.session.commit()  # end the read: SQLite's write lock is not held while matching computes
     clock.lap("load_existing")
+    progress(30, "deduplicating")
     decisions = engine.dedupe(existing, [incoming_record(r["line"], r) for r in staged])
     clock.lap("dedupe")
     for row, decision in zip(staged, decisions, strict=True):
         _apply_decision(row, decision)
-    token = secrets.token_urlsafe(24)
+    progress(90, "saving")
     _write(token, {"rows": staged, "errors": errors, "filename": filename})
-    counts = summarise(staged, errors)
-    record = BuyerImport(id=token, user_id=user.id, filename=(filename or "")[:255], counts=counts)
-    db.session.add(record)
-    db.session.commit()
     clock.lap("store")
+    counts = summarise(staged, errors)
     log.info("buyer import %s staged by user %s: %s in %s", token, user.id, counts, clock.laps)
-    record.timing = clock.laps  # for the benchmark; not stored
-    return record
+    return counts, clock.laps
 
 
 class _Clock:
@@ -194,10 +208,16 @@ def summarise(rows: list[dict], errors: list) -> dict:
     return counts
 
 
-def load(user, token: str, lock: bool = False) -> tuple[BuyerImport, dict] | None:
-    """The staged import, only for the official who uploaded it (lock: row lock against a double commit)."""
-    record = db.session.get(BuyerImport, token, with_for_update=lock or None) if token and len(token) <= 43 else None
-    if record is None or record.user_id != user.id or not staged_path(token).exists():
+def owned(user, token: str) -> BuyerImport | None:
+    """The import record, only for the official who uploaded it."""
+    record = db.session.get(BuyerImport, token) if token and len(token) <= 43 else None
+    return record if record is not None and record.user_id == user.id else None
+
+
+def load(user, token: str) -> tuple[BuyerImport, dict] | None:
+    """The staged import and its preview, only for the official who uploaded it."""
+    record = owned(user, token)
+    if record is None or not staged_path(token).exists():
         return None
     return record, _read(token)
 
@@ -275,36 +295,25 @@ def _insert(payload: dict, token: str) -> int:
     org_rows = [{**row["org"], "id": buyer_id, "active": True, "version": 1,
                  "annual_volume_tons": _volume(row["org"]["annual_volume_tons"])}
                 for buyer_id, row in zip(ids, to_create, strict=True)]
-    db.session.execute(sa.insert(BuyerOrg.__table__), org_rows)
+    bulk.insert_rows(BuyerOrg.__table__, org_rows)
     contacts = [{"buyer_id": buyer_id, **row["contact"]} for buyer_id, row in zip(ids, to_create, strict=True)
                 if row["contact"]]
-    if contacts:
-        db.session.execute(sa.insert(BuyerContact.__table__), contacts)
+    bulk.insert_rows(BuyerContact.__table__, contacts)
     return len(ids)
 
 
-def commit(user, token: str) -> dict:
-    """Creates every row chosen as new in one transaction; any problem -> nothing is written."""
-    found = load(user, token, lock=True)
-    if found is None:
-        raise services.PermissionDenied()
-    record, payload = found
-    if record.status != "staged":
-        raise ImportError_(_("This import has been committed already."))
+def write(user, record: BuyerImport) -> int:
+    """Creates every row chosen as new, in the caller's transaction; ImportError_ (with the row problems)
+    when any row needs attention. The caller commits or rolls back: all or nothing."""
+    payload = _read(record.id)
     problems = _recheck(user, payload)
     if problems:
         raise ImportError_(_("The import was not committed: %(n)d rows need attention. Nothing was written.",
                              n=len({p[0] for p in problems})), problems)
-    try:
-        created = _insert(payload, token)
-        record.status = "committed"
-        record.committed_at = utcnow()
-        record.counts = {**record.counts, "created": created}
-        audit.record("buyer.import", "buyer_import", token, after={"filename": record.filename, **record.counts},
-                     actor=user)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("buyer import %s failed; rolled back", token)
-        raise ImportError_(_("The import failed and was rolled back: nothing was written."))
-    return record.counts
+    created = _insert(payload, record.id)
+    record.status = "committed"
+    record.committed_at = utcnow()
+    record.counts = {**record.counts, "created": created}
+    audit.record("buyer.import", "buyer_import", record.id, after={"filename": record.filename, **record.counts},
+                 actor=user)
+    return created

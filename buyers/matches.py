@@ -8,6 +8,7 @@ matching.explain for a single pair.
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from buyers import engine, queries
 from buyers.models import BuyerOrg, Demand, DemandMatch
@@ -82,6 +83,42 @@ def refresh_listing(listing_id: int) -> list[tuple[int, float]]:
     _store(pairs)
     db.session.commit()
     return [(demand_id, score) for demand_id, _lid, score, _r in pairs]
+
+
+def imported_listings(listing_ids: list[int]) -> list:
+    """The listings of a large import in one query (their ids form one range), with their products."""
+    found = _produce()
+    if found is None or not listing_ids:
+        return []
+    Listing, wanted = found[0].Listing, set(listing_ids)
+    stmt = (sa.select(Listing).where(Listing.id.between(min(wanted), max(wanted)))
+            .options(selectinload(Listing.product)).order_by(Listing.id))
+    return [listing for listing in db.session.scalars(stmt) if listing.id in wanted]
+
+
+def refresh_listings(listings: list) -> dict[int, list[tuple[int, float]]]:
+    """Stored matches of many new listings at once (a large import): the open demands are read once and
+    ranked against all the active listings together; each demand keeps its best STORED_PER_DEMAND of them.
+    New listings have no stored pairs yet, so nothing is deleted. Commits; returns
+    {listing_id: [(demand_id, score)]}."""
+    found = _produce()
+    active = [listing for listing in listings if listing.status == "active"]
+    if found is None or not active:
+        return {}
+    demands = list(db.session.scalars(sa.select(Demand).join(BuyerOrg).where(
+        Demand.status == "open", BuyerOrg.active.is_(True))))
+    ranked = engine.rank([queries.demand_record(d) for d in demands], [found[1].listing_record(x) for x in active],
+                         top=STORED_PER_DEMAND)
+    now, rows, by_listing = utcnow(), [], {}
+    for row in ranked:
+        for match in row["matches"]:
+            rows.append({"demand_id": row["demand_id"], "listing_id": match["listing_id"],
+                         "score": float(match["score"]), "reasons": match["reasons"], "computed_at": now})
+            by_listing.setdefault(match["listing_id"], []).append((row["demand_id"], float(match["score"])))
+    if rows:
+        db.session.execute(sa.insert(DemandMatch.__table__), rows)
+    db.session.commit()
+    return by_listing
 
 
 def _candidate_listings(models, demand: Demand) -> list:

@@ -3,14 +3,14 @@ export, import with de-duplication, merge and undo."""
 import csv
 import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from accounts.permissions import roles_required
-from buyers import exports, forms, importfile, imports, merge, queries, services
-from buyers.models import BUYER_TYPES, BuyerOrg
+from buyers import exports, forms, import_jobs, importfile, imports, merge, queries, services
+from buyers.models import BUYER_TYPES, BuyerImport, BuyerOrg
 from buyers.views import bp
 from core.db import db
 
@@ -101,13 +101,20 @@ def import_upload():
             form.file.errors = [_("This file is too large.")]
         else:
             try:
-                staged = imports.stage(current_user, upload.filename or "", data)
+                record = import_jobs.start_stage(current_user, upload.filename or "", data)
             except imports.ImportError_ as error:
                 db.session.rollback()
                 form.file.errors = [error.message]
             else:
-                return redirect(url_for("buyers.import_preview", token=staged.id))
+                return redirect(url_for("buyers.import_preview", token=record.id))
     return render_template("buyers/import_upload.html", form=form), (400 if form.errors else 200)
+
+
+def _owned(token: str) -> BuyerImport:
+    record = imports.owned(current_user, token)
+    if record is None:
+        abort(404)
+    return record
 
 
 def _staged(token: str):
@@ -123,6 +130,11 @@ PREVIEW_LIMIT = 500
 @bp.route("/admin/import/<token>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def import_preview(token: str):
+    record = _owned(token)
+    job = import_jobs.job_status(record)
+    if record.status in import_jobs.WORKING or record.status == "failed":
+        return render_template("buyers/import_job.html", record=record, job=job,
+                               outcome=import_jobs.outcome(record), action=forms.ActionForm())
     record, payload = _staged(token)
     if request.method == "POST" and record.status == "staged":
         if not forms.ActionForm().validate_on_submit():
@@ -139,24 +151,27 @@ def import_preview(token: str):
         if of_ids else {}
     return render_template("buyers/import_preview.html", record=record, errors=payload["errors"][:PREVIEW_LIMIT],
                            possible=possible, others=others, names=names, action=forms.ActionForm(),
-                           limit=PREVIEW_LIMIT)
+                           limit=PREVIEW_LIMIT, outcome=import_jobs.outcome(record))
+
+
+@bp.get("/admin/import/<token>/job")
+@roles_required(*STAFF)
+def import_job(token: str):
+    """JSON progress of the job working on this import, polled by the progress page."""
+    return jsonify(import_jobs.job_status(_owned(token)))
 
 
 @bp.post("/admin/import/<token>/commit")
 @roles_required(*STAFF)
 def import_commit(token: str):
-    _staged(token)
+    _owned(token)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     try:
-        counts = imports.commit(current_user, token)
+        import_jobs.start_commit(current_user, token)
     except imports.ImportError_ as error:
         flash(error.message, "error")
-        if error.errors:
-            imports.store_problems(token, error.errors)
-        return redirect(url_for("buyers.import_preview", token=token))
-    flash(_("Import committed: %(n)d buyers created.", n=counts["created"]), "success")
-    return redirect(url_for("buyers.admin_list"))
+    return redirect(url_for("buyers.import_preview", token=token))
 
 
 @bp.get("/admin/import/<token>/errors.csv")

@@ -1,5 +1,8 @@
 """Uploaded import files kept between the preview and the commit, in the shared upload folder (so any
-worker can commit what another previewed), under random names, readable only by the uploader."""
+worker or job can commit what another previewed), under random names, readable only by the uploader.
+
+Beside the file: <token>.json (uploader, name, the ids of the check and commit jobs), <token>.errors.csv
+(the check job's row report) and <token>.commit, created exclusively by the one request that may commit."""
 from __future__ import annotations
 
 import json
@@ -30,22 +33,69 @@ def save(data: bytes, filename: str, user_id: int) -> str:
     return token
 
 
-def load(token: str, user_id: int) -> tuple[bytes, str] | None:
+def meta(token: str, user_id: int) -> dict | None:
+    """The upload's metadata, only for its uploader and while it is kept."""
     if not _TOKEN.match(token or ""):
         return None
-    folder = _folder()
     try:
-        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
-        if meta["user_id"] != user_id or time.time() - meta["at"] > MAX_AGE_SECONDS:
-            return None
-        return (folder / f"{token}.bin").read_bytes(), meta["filename"]
-    except (OSError, ValueError, KeyError):
+        found = json.loads((_folder() / f"{token}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    if found.get("user_id") != user_id or time.time() - found.get("at", 0) > MAX_AGE_SECONDS:
+        return None
+    return found
+
+
+def update_meta(token: str, **values) -> None:
+    """Records job ids beside the upload (only requests write the metadata, never the jobs)."""
+    path = _folder() / f"{token}.json"
+    found = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**found, **values}), encoding="utf-8")
+
+
+def load(token: str, user_id: int) -> tuple[bytes, str] | None:
+    found = meta(token, user_id)
+    if found is None:
+        return None
+    try:
+        return (_folder() / f"{token}.bin").read_bytes(), found["filename"]
+    except (OSError, KeyError):
+        return None
+
+
+def save_report(token: str, text: str) -> None:
+    (_folder() / f"{token}.errors.csv").write_text(text, encoding="utf-8")
+
+
+def report(token: str) -> str | None:
+    try:
+        return (_folder() / f"{token}.errors.csv").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def claim_commit(token: str) -> bool:
+    """True for the one caller that may commit this upload (an exclusive create works across workers)."""
+    try:
+        (_folder() / f"{token}.commit").touch(exist_ok=False)
+    except FileExistsError:
+        return False
+    return True
+
+
+def release_commit(token: str) -> None:
+    """After a refused or failed commit: the upload may be committed again."""
+    (_folder() / f"{token}.commit").unlink(missing_ok=True)
+
+
+def discard_file(token: str) -> None:
+    """After a commit: the file goes, the metadata stays (the page shows the outcome) until the sweep."""
+    (_folder() / f"{token}.bin").unlink(missing_ok=True)
 
 
 def discard(token: str) -> None:
     if _TOKEN.match(token or ""):
-        for suffix in (".bin", ".json"):
+        for suffix in (".bin", ".json", ".errors.csv", ".commit"):
             (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
 
 

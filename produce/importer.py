@@ -15,10 +15,12 @@ from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
+from core import bulk
 from core.db import db, utcnow
-from core.signals import listing_saved
+from core.signals import listing_saved, listings_imported
 from produce import xlsx
 from produce.catalogue import get_catalogue
 from produce.models import Listing, ProducerProfile
@@ -28,7 +30,7 @@ MAX_ROWS = 100_000
 MAX_UNCOMPRESSED = 400 * 1024 * 1024   # all XLSX members together, once inflated
 MAX_RATIO = 150                        # inflated / compressed, per member (real sheets are 5-30)
 MAX_MEMBERS = 2000
-SIGNAL_LIMIT = 1000                    # above this, per-listing signals would flood the match refresh
+SIGNAL_LIMIT = 1000                    # above this, one bulk signal replaces the per-listing ones
 
 # Template column -> listing field. English field names are accepted as headers too.
 COLUMNS = [
@@ -219,20 +221,43 @@ def validate_rows(rows, producers: _Producers) -> ImportResult:
     return result
 
 
-def check_file(data: bytes, filename: str, user) -> ImportResult:
+def _producers_for(user) -> _Producers:
     from produce.queries import producer_for_user
 
     own = producer_for_user(user)
     official = user if user.role in ("official", "admin") else None
     if official is None and own is None:
         raise ImportFileError(_("Create your producer profile first."))
-    return validate_rows(iter(read_rows(data, filename)), _Producers(own, official))
+    return _Producers(own, official)
+
+
+def check_file(data: bytes, filename: str, user) -> ImportResult:
+    return validate_rows(iter(read_rows(data, filename)), _producers_for(user))
+
+
+def preflight(data: bytes, filename: str, user) -> None:
+    """What the upload request checks before a job reads every row: who may import, the file's kind,
+    archive safety (XLSX) and the header. ImportFileError with the reason."""
+    producers = _producers_for(user)
+    rows = iter(read_rows(data, filename))
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty."))
+    _header_map(header, producers.official is not None)
 
 
 # ---------------------------------------------------------------- commit
 
 def commit_rows(result: ImportResult) -> int:
-    """Insert every valid row in one transaction (the caller made sure there are no errors).
+    """Inserts every valid row in one transaction, then announces them; returns how many."""
+    new_ids = insert_rows(result)
+    announce(new_ids)
+    return len(new_ids)
+
+
+def insert_rows(result: ImportResult) -> list[int]:
+    """Inserts every valid row in one transaction and commits; returns the new listings' ids.
 
     Rows are plain objects run through the same apply_fields as a form save, then inserted with one
     executemany (no ORM objects, no RETURNING): 100,000 rows stay well under a minute."""
@@ -255,15 +280,22 @@ def commit_rows(result: ImportResult) -> int:
         records.append(record)
     producer_ids = {r["producer_id"] for r in records}
     before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Listing.id), 0)))
-    connection = db.session.connection()
-    for start in range(0, len(records), 10_000):
-        connection.execute(sa.insert(Listing.__table__), records[start:start + 10_000])
+    bulk.insert_rows(Listing.__table__, records)
+    new_ids = list(db.session.scalars(sa.select(Listing.id).where(
+        Listing.id > before, Listing.producer_id.in_(producer_ids)).order_by(Listing.id)))
     db.session.commit()
-    if len(records) <= SIGNAL_LIMIT:
-        for listing in db.session.scalars(sa.select(Listing).where(
-                Listing.id > before, Listing.producer_id.in_(producer_ids)).order_by(Listing.id)):
-            listing_saved.send(listing, created=True)
-    return len(records)
+    return new_ids
+
+
+def announce(listing_ids: list[int]) -> None:
+    """Tells the other packages (matches, saved searches) about committed listings: one listing_saved per
+    listing for a small import, one listings_imported with every id above the limit (config
+    LISTING_SIGNAL_LIMIT), which the receivers handle in bulk."""
+    if len(listing_ids) > current_app.config.get("LISTING_SIGNAL_LIMIT", SIGNAL_LIMIT):
+        listings_imported.send(None, listing_ids=listing_ids)
+        return
+    for listing in db.session.scalars(sa.select(Listing).where(Listing.id.in_(listing_ids)).order_by(Listing.id)):
+        listing_saved.send(listing, created=True)
 
 
 def error_report_csv(result: ImportResult) -> str:

@@ -1,16 +1,18 @@
 """Bulk import pages: template download, upload with preview, commit, error report."""
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.permissions import roles_required
-from core.db import db
-from produce import import_store, importer
+from core import jobs
+from produce import import_jobs, import_store, importer
 from produce.blueprint import bp
 from produce.forms import ImportForm
 
-PREVIEW_ROWS = 20
-SHOWN_ERRORS = 200
+STEPS = {"validating": _l("Checking every row"), "saving": _l("Saving the row report"),
+         "writing": _l("Writing the listings to the database"),
+         "announcing": _l("Refreshing matches and saved searches")}
 
 
 def _for_official() -> bool:
@@ -30,13 +32,6 @@ def import_template(fmt):
     abort(404)
 
 
-def _check(data: bytes, filename: str):
-    try:
-        return importer.check_file(data, filename, current_user), None
-    except importer.ImportFileError as error:
-        return None, error.message
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required("producer", "official", "admin")
 def import_listings():
@@ -50,22 +45,57 @@ def import_listings():
         elif len(data) > limit:
             form.file.errors = [_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]
         else:
-            result, problem = _check(data, storage.filename or "")
-            if problem:
-                form.file.errors = [problem]
+            try:
+                token = import_jobs.start_check(current_user, storage.filename or "", data)
+            except importer.ImportFileError as error:
+                form.file.errors = [error.message]
             else:
-                token = import_store.save(data, storage.filename or "upload", current_user.id)
-                return render_template("produce/import_preview.html", result=result, token=token,
-                                       preview=result.valid[:PREVIEW_ROWS], errors=result.errors[:SHOWN_ERRORS],
-                                       form=ImportForm())
+                return redirect(url_for("produce.import_preview", token=token))
     return render_template("produce/import.html", form=form, for_official=_for_official())
 
 
-def _stored(token):
-    stored = import_store.load(token, current_user.id)
-    if stored is None:
+def _meta(token: str) -> dict:
+    meta = import_store.meta(token, current_user.id)
+    if meta is None:
         abort(404)
-    return stored
+    return meta
+
+
+def _state(job) -> dict:
+    state = job.as_dict() if job else {"status": "queued", "progress": 0, "message": None, "done": False}
+    state.pop("error", None)  # the traceback stays in the jobs table
+    state["step"] = str(STEPS.get(state["message"], "")) if state["message"] else ""
+    return state
+
+
+@bp.get("/import/<token>")
+@roles_required("producer", "official", "admin")
+def import_preview(token):
+    meta = _meta(token)
+    check, commit = (jobs.get(meta[key]) if meta.get(key) else None for key in ("check_job", "commit_job"))
+    following = commit or check
+    if following is None or not following.done:
+        return render_template("produce/import_job.html", job=_state(following), token=token,
+                               committing=following is not None and following is commit)
+    if commit is not None and commit.status == "finished" and commit.result.get("ok"):
+        return render_template("produce/import_done.html", count=commit.result["count"])
+    result = check.result if check.status == "finished" else None
+    if not result or "rows" not in result:  # the check job could not read the file
+        problem = (result or {}).get("message") or _("The file could not be checked. Upload it again.")
+        return render_template("produce/import_job.html", job=_state(check), token=token, problem=problem)
+    problem = None  # the last commit, if any, was refused or failed: the preview stays, with the reason
+    if commit is not None:
+        problem = (commit.result or {}).get("message") or _("The import failed; nothing was imported.")
+    return render_template("produce/import_preview.html", result=result, token=token, problem=problem,
+                           form=ImportForm())
+
+
+@bp.get("/import/<token>/job")
+@roles_required("producer", "official", "admin")
+def import_job(token):
+    """JSON progress of the check or commit job of an upload, polled by its page."""
+    meta = _meta(token)
+    return jsonify(_state(import_jobs.job_of(meta)))
 
 
 @bp.post("/import/<token>/commit")
@@ -73,26 +103,19 @@ def _stored(token):
 def import_commit(token):
     if not ImportForm().validate_on_submit():
         abort(400)
-    data, filename = _stored(token)
-    result, problem = _check(data, filename)
-    if problem or not result.ok:
-        flash(problem or _("The file has errors; nothing was imported."), "error")
-        return redirect(url_for("produce.import_listings"))
-    try:
-        count = importer.commit_rows(result)
-    except Exception:
-        db.session.rollback()
-        raise
-    import_store.discard(token)
-    flash(_("%(n)d listings imported.", n=count), "success")
-    return redirect(url_for("produce.my_listings") if current_user.role == "producer" else url_for("produce.search"))
+    if import_store.load(token, current_user.id) is None:
+        abort(404)
+    if not import_jobs.start_commit(current_user, token):
+        flash(_("This import is being committed or has been committed already."), "error")
+    return redirect(url_for("produce.import_preview", token=token))
 
 
 @bp.get("/import/<token>/errors.csv")
 @roles_required("producer", "official", "admin")
 def import_errors(token):
-    data, filename = _stored(token)
-    result, problem = _check(data, filename)
-    body = importer.error_report_csv(result) if result else "\ufeff" + (problem or "")
+    _meta(token)
+    body = import_store.report(token)
+    if body is None:
+        abort(404)
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=import-errors.csv"})

@@ -5,3 +5,14 @@ TEST_PASSWORD = "correct horse battery staple"
 def login(client, user_or_email, password=TEST_PASSWORD):
     email = getattr(user_or_email, "email", user_or_email)
     return client.post("/login", data={"email": email, "password": password})
+
+
+def finish_jobs(timeout: float = 120) -> list:
+    """Waits for every background job started in this process (imports, matching run in threads when
+    JOBS_INLINE) and returns their rows, oldest first."""
+    from core import jobs
+
+    finished = []
+    while jobs._threads:  # a job may start another; wait until none is left
+        finished.extend(jobs.wait(job_id, timeout) for job_id in sorted(jobs._threads))
+    return finished

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import finish_jobs
 
-from buyers import imports, quality, services
+from buyers import import_jobs, imports, quality, services
 from buyers.columns import IMPORT_COLUMNS
 
 PAIRS = Path(__file__).parent / "data" / "dedupe_pairs.jsonl"
@@ -43,7 +44,8 @@ def test_labelled_pairs_precision_and_recall(admin):
     assert len(pairs) >= 200 and {p["kind"] for p in pairs} >= {"credit_code", "renamed_branch",
                                                                "same_brand_other_province"}
     a_ids = [put_in_database(admin, p["a"]) for p in pairs]
-    staged = imports.stage(admin, "pairs.csv", to_csv([p["b"] for p in pairs]))
+    staged = import_jobs.start_stage(admin, "pairs.csv", to_csv([p["b"] for p in pairs]))
+    finish_jobs()
     _record, payload = imports.load(admin, staged.id)
     assert not payload["errors"] and len(payload["rows"]) == len(pairs)
     result = quality.evaluate(pairs, payload["rows"], a_ids)

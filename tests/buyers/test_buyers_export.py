@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from helpers import finish_jobs
 
 from buyers import exports
 
@@ -58,6 +59,7 @@ def test_export_round_trips_through_the_import(client, login_as, make_org):
     response = client.post("/buyers/admin/import", data={"file": (io.BytesIO(exported), "export.xlsx")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
+    finish_jobs()
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-count="duplicate">1<' in page
 

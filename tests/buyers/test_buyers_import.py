@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 from buyers_helpers import VALID_CODES, code_for
-from helpers import login
+from helpers import finish_jobs, login
 
 from buyers import exports, imports
 from buyers.models import BuyerImport, BuyerOrg
@@ -24,9 +24,18 @@ def upload(client, data: bytes, name="buyers.csv"):
 
 
 def staged(client, data: bytes, name="buyers.csv") -> str:
+    """Uploads, waits for the staging job, returns the import's token."""
     response = upload(client, data, name)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    finish_jobs()
     return response.headers["Location"].rstrip("/").split("/")[-1]
+
+
+def commit(client, token: str, follow_redirects=False):
+    """Posts the commit and waits for the commit job; with follow_redirects, the page shown afterwards."""
+    response = client.post(f"/buyers/admin/import/{token}/commit")
+    finish_jobs()
+    return client.get(response.headers["Location"]) if follow_redirects and response.status_code == 302 else response
 
 
 def count_orgs() -> int:
@@ -57,7 +66,7 @@ def test_duplicates_in_the_file_and_against_the_database(client, login_as, exist
     assert decisions[4][1] == "new"
     page = client.get(f"/buyers/admin/import/{token}").get_data(as_text=True)
     assert 'data-count="new">2<' in page and 'data-count="duplicate">3<' in page
-    assert client.post(f"/buyers/admin/import/{token}/commit").status_code == 302
+    assert commit(client, token).status_code == 302
     names = set(db.session.scalars(db.select(BuyerOrg.name)))
     assert names == {existing.name, "南昌深圳农产品中心批发市场有限公司", "赣州市南康区家居城食堂"}
     created = db.session.scalar(db.select(BuyerOrg).where(BuyerOrg.name == "南昌深圳农产品中心批发市场有限公司"))
@@ -96,10 +105,10 @@ def test_possible_duplicates_wait_for_a_decision(client, login_as, make_org):
     assert row["decision"] == "possible" and row["choice"] is None
     assert "name_similarity" in row["reasons"]
     assert "疑似重复" in client.get(f"/buyers/admin/import/{token}").get_data(as_text=True)
-    refused = client.post(f"/buyers/admin/import/{token}/commit")
+    refused = commit(client, token)
     assert refused.status_code == 302 and count_orgs() == 1
     client.post(f"/buyers/admin/import/{token}", data={f"choice-{row['line']}": "new"})
-    client.post(f"/buyers/admin/import/{token}/commit")
+    commit(client, token)
     assert count_orgs() == 2
 
 
@@ -113,7 +122,7 @@ def test_a_bad_row_rolls_back_the_whole_import(client, login_as):
     ))
     page = client.get(f"/buyers/admin/import/{token}").get_data(as_text=True)
     assert 'data-testid="errors"' in page and "credit_code" in page and "county_code" in page
-    response = client.post(f"/buyers/admin/import/{token}/commit", follow_redirects=True)
+    response = commit(client, token, follow_redirects=True)
     assert "没有写入任何数据" in response.get_data(as_text=True)
     assert count_orgs() == 0
     report = client.get(f"/buyers/admin/import/{token}/errors.csv").get_data(as_text=True)
@@ -132,7 +141,7 @@ def test_a_failure_while_writing_rolls_back_everything(client, login_as, monkeyp
         raise RuntimeError("disk full")       # ... then the database fails
 
     monkeypatch.setattr(imports, "_insert", insert_then_fail)
-    response = client.post(f"/buyers/admin/import/{token}/commit", follow_redirects=True)
+    response = commit(client, token, follow_redirects=True)
     monkeypatch.undo()
     assert "回滚" in response.get_data(as_text=True), response.get_data(as_text=True)[-3000:]
     assert count_orgs() == 0 and db.session.get(BuyerImport, token).status == "staged"
@@ -151,7 +160,7 @@ def test_staged_import_belongs_to_its_official(client, login_as, make_user):
     client.post("/logout")
     login(client, make_user("official", region_code="360000"))
     assert client.get(f"/buyers/admin/import/{token}").status_code == 404
-    assert client.post(f"/buyers/admin/import/{token}/commit").status_code == 404
+    assert commit(client, token).status_code == 404
     assert client.get(f"/buyers/admin/import/{token}/errors.csv").status_code == 404
     assert count_orgs() == 0
 
@@ -167,7 +176,7 @@ def test_xlsx_import_and_template(client, login_as):
     rows = [[c.value for c in sheet[1]], ["成都农产品中心批发市场有限责任公司", "批发市场", code_for(1, "510100"),
                                           510107, "", "", "", "", "", "", "", ""]]
     token = staged(client, exports.to_xlsx(rows), "list.xlsx")
-    client.post(f"/buyers/admin/import/{token}/commit")
+    commit(client, token)
     org = db.session.scalar(db.select(BuyerOrg))
     assert org.county_code == "510107" and org.credit_code == code_for(1, "510100")
 
@@ -175,7 +184,7 @@ def test_xlsx_import_and_template(client, login_as):
 def test_csv_in_gbk_is_read(client, login_as):
     login_as("admin")
     token = staged(client, (HEADER + "广州江南果菜批发市场,批发市场,,440111,,,,,,,,\n").encode("gb18030"))
-    client.post(f"/buyers/admin/import/{token}/commit")
+    commit(client, token)
     assert count_orgs() == 1
 
 
@@ -233,8 +242,8 @@ def test_only_staff_may_import(client, login_as):
 def test_an_import_commits_once(client, login_as):
     login_as("official", region_code="360000")
     token = staged(client, csv_file("南昌果蔬配送有限公司,经销商,,360111,,,,,,,,"))
-    client.post(f"/buyers/admin/import/{token}/commit")
-    again = client.post(f"/buyers/admin/import/{token}/commit", follow_redirects=True)
+    commit(client, token)
+    again = commit(client, token, follow_redirects=True)
     assert "已提交" in again.get_data(as_text=True) and count_orgs() == 1
 
 
@@ -244,7 +253,7 @@ def test_imported_fields_are_typed(client, login_as):
     login_as("official", region_code="360000")
     token = staged(client, csv_file("南昌果蔬配送有限公司,经销商,,360111,南昌市青山湖区,张三,经理,13800000001,zs@example.com,"
                                     "1200.5,脐橙、蜜柚,2026年南昌名录"))
-    client.post(f"/buyers/admin/import/{token}/commit")
+    commit(client, token)
     org = db.session.scalar(db.select(BuyerOrg))
     assert org.annual_volume_tons == Decimal("1200.50") and org.products_of_interest == ["脐橙", "蜜柚"]
     assert org.source == "2026年南昌名录" and org.name_norm and org.contacts[0].email == "zs@example.com"

@@ -146,8 +146,10 @@ def test_an_official_imports_buyers_and_follows_a_fair_to_its_report(live_server
     page.set_input_files("input[type=file]", str(csv_path))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r".*/buyers/admin/import/[^/]+$"))
+    # the progress page reloads itself into the preview when the staging job is done
+    page.locator("[data-testid=counts]").wait_for(timeout=60_000)
     page.locator("form[action$='/commit'] button[type=submit]").click()
-    page.wait_for_load_state()
+    page.locator("[data-testid=job-outcome].flash-success").wait_for(timeout=60_000)
     assert "旅程测试" in page.goto(base + "/buyers/admin?q=旅程测试").text()
 
     page.goto(base + "/fairs/")

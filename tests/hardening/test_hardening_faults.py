@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
-from helpers import login
+from helpers import finish_jobs, login
 from livesrv import flask, gunicorn
 from PIL import Image
 from sqlalchemy import event
@@ -135,6 +135,7 @@ def _stage_import(client, data: bytes) -> str:
     response = client.post("/buyers/admin/import", data={"file": (io.BytesIO(data), "buyers.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    finish_jobs()  # the staging job
     return response.headers["Location"].rstrip("/").split("/")[-1]
 
 
@@ -145,6 +146,7 @@ def test_a_read_only_database_while_committing_an_import_loses_nothing(app, demo
     orgs = _count("buyer_orgs")
     with ReadOnlyDatabase(db.engine, ["buyer_orgs"]):
         response = client.post(f"/buyers/admin/import/{token}/commit")
+        finish_jobs()  # the commit job meets the read-only database
     # Either the app's 503 page, or the import's own "failed; rolled back" message on the preview page.
     assert response.status_code in (302, 503), response.status_code
     if response.status_code == 302:
@@ -153,6 +155,7 @@ def test_a_read_only_database_while_committing_an_import_loses_nothing(app, demo
     assert _count("buyer_orgs") == orgs
     retry = client.post(f"/buyers/admin/import/{token}/commit")
     assert retry.status_code == 302, retry.status_code
+    finish_jobs()
     assert _count("buyer_orgs") == orgs + 30
 
 
@@ -225,6 +228,7 @@ def test_a_worker_killed_in_the_middle_of_an_import_leaves_nothing_half_written(
                 csrf = _csrf(admin, f"{base}/buyers/admin/import/{token}")
                 retry = admin.post(commit_url, data={"csrf_token": csrf}, allow_redirects=False)
                 assert retry.status_code == 302, retry.status_code
+                _wait_for_import_job(admin, base, token)
                 page = admin.get(base + retry.headers["Location"] if retry.headers["Location"].startswith("/")
                                  else retry.headers["Location"]).text
                 flashes = re.findall(r'class="flash[^"]*"[^>]*>([^<]+)', page)
@@ -243,7 +247,20 @@ def _upload(session, base, data: bytes) -> str:
     response = session.post(base + "/buyers/admin/import", data={"csrf_token": csrf},
                             files={"file": ("buyers.csv", data, "text/csv")}, allow_redirects=False, timeout=300)
     assert response.status_code == 302, response.text[:500]
-    return response.headers["Location"].rstrip("/").split("/")[-1]
+    token = response.headers["Location"].rstrip("/").split("/")[-1]
+    _wait_for_import_job(session, base, token)
+    return token
+
+
+def _wait_for_import_job(session, base: str, token: str, timeout: float = 120) -> dict:
+    """Polls the import's job endpoint (as the progress page does) until the job is done."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = session.get(f"{base}/buyers/admin/import/{token}/job", timeout=30).json()
+        if state["done"]:
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"the import job of {token} did not finish: {state}")
 
 
 def _post(session, url, data, result):

@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from helpers import login
+from helpers import finish_jobs, login
 
 from core.db import db
 from produce import importer
@@ -53,7 +53,19 @@ def producer(client, catalogue, make_producer):
 
 
 def preview(client, data: bytes, name: str):
-    return client.post("/produce/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    """Uploads, waits for the check job, returns the page that follows (the form again for a refused file)."""
+    response = client.post("/produce/import", data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    if response.status_code != 302:
+        return response
+    finish_jobs()
+    return client.get(response.headers["Location"])
+
+
+def commit(client, token: str):
+    response = client.post(f"/produce/import/{token}/commit")
+    finish_jobs()
+    return response
 
 
 def token_of(html: str) -> str:
@@ -65,7 +77,7 @@ def test_good_file_previews_then_commits(client, producer):
     html = preview(client, data, "listings.csv").get_data(as_text=True)
     assert 'data-testid="import-commit"' in html
     assert count() == 0  # preview writes nothing
-    response = client.post(f"/produce/import/{token_of(html)}/commit")
+    response = commit(client, token_of(html))
     assert response.status_code == 302
     listings = db.session.scalars(sa.select(Listing).order_by(Listing.id)).all()
     assert [(x.product_name, x.status) for x in listings] == [("赣南脐橙", "active"), ("土豆", "active")]
@@ -79,7 +91,7 @@ def test_one_bad_row_commits_nothing_and_the_report_names_it(client, producer):
     html = preview(client, xlsx_bytes(rows), "listings.xlsx").get_data(as_text=True)
     assert 'data-testid="import-commit"' not in html
     token = token_of(html)
-    assert client.post(f"/produce/import/{token}/commit").status_code == 302
+    assert commit(client, token).status_code == 302
     assert count() == 0
     report = client.get(f"/produce/import/{token}/errors.csv").get_data(as_text=True)
     lines = list(csv.reader(io.StringIO(report.lstrip("\ufeff"))))
@@ -153,7 +165,10 @@ def test_another_user_cannot_commit_my_upload(client, producer, make_producer):
     html = preview(client, csv_bytes([row()]), "x.csv").get_data(as_text=True)
     other, _ = make_producer()
     login(client, other)
-    assert client.post(f"/produce/import/{token_of(html)}/commit").status_code == 404
+    assert commit(client, token_of(html)).status_code == 404
+    assert client.get(f"/produce/import/{token_of(html)}").status_code == 404
+    assert client.get(f"/produce/import/{token_of(html)}/job").status_code == 404
+    assert client.get(f"/produce/import/{token_of(html)}/errors.csv").status_code == 404
     assert count() == 0
 
 
