@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from core.cache import note_written
 from core.db import db
 
 
@@ -51,6 +52,7 @@ def insert_rows(table: sa.Table, rows: list[dict], chunk: int = 10_000) -> None:
         params = [tuple(v) for v in values] if compiled.positional else [dict(zip(keys, v, strict=True))
                                                                            for v in values]
         connection.exec_driver_sql(compiled.string, params)
+    note_written(connection, table.name)  # past SQLAlchemy's execute events: tell the fragment cache
 
 
 def _value(row: dict, key: str, process, defaults: dict):

@@ -106,9 +106,13 @@ def _fragment_key(namespace: str, parts: Iterable) -> str:
 def _note_writes(conn, statement, *_args) -> None:
     """Every write reaches a connection as an INSERT/UPDATE/DELETE construct: ORM flushes, statements through the
     session, and bulk inserts on the session's connection (the listing import) alike."""
-    if not isinstance(statement, UpdateBase):
-        return
-    names = _watched_tables.get(getattr(statement.table, "name", None))
+    if isinstance(statement, UpdateBase):
+        note_written(conn, getattr(statement.table, "name", None))
+
+
+def note_written(conn, table_name: str | None) -> None:
+    """For writes that skip SQLAlchemy's execute (core.bulk hands rows straight to the driver)."""
+    names = _watched_tables.get(table_name)
     if names:
         conn.info.setdefault(_TOUCHED, set()).update(names)
 

@@ -149,3 +149,16 @@ def test_a_bulk_insert_on_the_sessions_connection_ends_the_cached_results(client
     db.session.connection().execute(sa.insert(Listing.__table__), [row])
     db.session.commit()
     assert _cards(client.get("/produce/?q=脐橙")) == 2
+
+
+def test_a_bulk_import_insert_ends_the_cached_results(client, make_producer, make_listing):
+    """core.bulk hands the import's rows straight to the driver, past SQLAlchemy's execute events."""
+    from core import bulk
+
+    user, _ = make_producer()
+    listing = make_listing(user, product="赣南脐橙")
+    assert _cards(client.get("/produce/?q=脐橙")) == 1
+    row = {c.key: getattr(listing, c.key) for c in Listing.__table__.columns if c.key != "id"}
+    bulk.insert_rows(Listing.__table__, [row])
+    db.session.commit()
+    assert _cards(client.get("/produce/?q=脐橙")) == 2
