@@ -1,10 +1,21 @@
 """The buyer database (采购商数据库): officials see and edit the organisations of their region, a buyer user
 their own organisation; anyone signed in sees an active organisation's public page (like the web UI)."""
+from functools import partial
+
 import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role, require_user
-from api.common import BEARER, ApiBlueprint, DecimalString, JsonBool, PageQuery, non_negative, page_of, page_schema
+from api.common import (
+    BEARER,
+    ApiBlueprint,
+    DecimalString,
+    JsonBool,
+    PageQuery,
+    non_negative,
+    page_schema,
+    paged_response,
+)
 from api.errors import fail
 from api.v1 import serialise
 from buyers import queries, services
@@ -128,15 +139,14 @@ def list_buyers(page: int, size: int, q=None, type=None, region=None, verified=N
                 product=None):
     """Officials: the buyer database of their region (admins: all). Buyer users: their own organisation."""
     user = require_role(*ORG_ROLES)
+    render = partial(buyer_out, user=user)
     if user.role == "buyer":
         own = queries.org_for_user(user)
-        items = [own] if own is not None else []
-        return page_of([buyer_out(o, user) for o in items][(page - 1) * size:page * size], page=page, size=size,
-                       total=len(items))
+        return paged_response([own] if own is not None else [], render, page=page, size=size)
     stmt = queries.admin_search(user, q=q, type_=type, region=region, verified=verified, active=active,
                                 product=product)
     found = db.paginate(stmt, page=page, per_page=size, error_out=False, max_per_page=size)
-    return page_of([buyer_out(o, user) for o in found.items], page=page, size=size, total=found.total or 0)
+    return paged_response(found, render, page=page, size=size)
 
 
 @blp.route("/<int:buyer_id>")

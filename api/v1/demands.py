@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role, require_user
-from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, non_negative, page_of, page_schema
+from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, non_negative, page_schema, paged_response
 from api.errors import fail
 from api.v1 import serialise
 from buyers import queries, services
@@ -133,8 +133,7 @@ def list_demands(page: int, size: int, status: str | None = None, buyer_id: int 
         if not queries.can_see_private(user, org):
             fail(403, "Outside your region.")
     demands = queries.demands_of_org(org, [status] if status else None) if org is not None else []
-    return page_of([demand_out(d) for d in demands[(page - 1) * size:page * size]], page=page, size=size,
-                   total=len(demands))
+    return paged_response(demands, demand_out, page=page, size=size)
 
 
 @blp.route("/<int:demand_id>")
