@@ -3,8 +3,8 @@ works on them, real workbooks and Chinese CSV files read, and the limits come fr
 import io
 import zipfile
 
-import openpyxl
 import pytest
+from helpers import xlsx_of
 
 from core import spreadsheets
 from core.spreadsheets import SpreadsheetRefused
@@ -20,18 +20,9 @@ EXTERNAL = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///e
             '</c></row></sheetData></worksheet>')
 
 
-def workbook(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def with_sheet(sheet_xml: str | bytes) -> bytes:
     """A real workbook whose first sheet is replaced by the given XML."""
-    source, out = zipfile.ZipFile(io.BytesIO(workbook([["名称"], ["某公司"]]))), io.BytesIO()
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx_of([["名称"], ["某公司"]]))), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             body = sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else source.read(item.filename)
@@ -53,7 +44,7 @@ def every_reader(data: bytes) -> set[str]:
 
 
 def test_a_real_workbook_reads_in_both_readers(app):
-    data = workbook([["产品名称", "数量"], ["赣南脐橙", 5000]])
+    data = xlsx_of([["产品名称", "数量"], ["赣南脐橙", 5000]])
     spreadsheets.check_xlsx(data)
     assert [list(r) for r in spreadsheets.workbook_rows(data)] == [["产品名称", "数量"], ["赣南脐橙", 5000]]
     assert list(xlsx.iter_rows(data)) == [["产品名称", "数量"], ["赣南脐橙", 5000]]
@@ -69,7 +60,7 @@ def test_a_zip_bomb_is_refused_by_its_ratio_before_inflating(app):
 
 
 def test_sizes_and_ratio_follow_the_app_config(app):
-    data = workbook([["x" * 2000] for _ in range(300)])  # a plain, highly repetitive but real sheet
+    data = xlsx_of([["x" * 2000] for _ in range(300)])  # a plain, highly repetitive but real sheet
     spreadsheets.check_xlsx(data)
     app.config["SPREADSHEET_MAX_TOTAL_BYTES"] = 10_000
     assert refusal(lambda: spreadsheets.check_xlsx(data)) == "too_large"
