@@ -54,15 +54,32 @@ def _messages() -> dict[str, str]:
         "declarations": _("The workbook contains XML declarations that are not allowed."),
         "unsafe_parser": _("XLSX files cannot be read safely on this server; upload CSV instead."),
         "encoding": _("The CSV file must be UTF-8 or GB18030 encoded."),
+        "upload_too_large": _("The file is larger than %(mb)d MB.", mb=upload_limit() // (1024 * 1024)),
     }
 
 
 def limit(name: str) -> int:
-    """SPREADSHEET_MAX_<name> from the app config, or the default when no app is active (command line)."""
+    """SPREADSHEET_MAX_<name> from the app config."""
+    return _config(f"SPREADSHEET_MAX_{name}")
+
+
+def upload_limit() -> int:
+    return _config("UPLOAD_MAX_IMPORT_BYTES")
+
+
+def _config(key: str) -> int:
+    """The app's setting, or the one default (core/config.py) when no app is active (command line)."""
     from core.config import DEFAULTS
 
-    key = f"SPREADSHEET_MAX_{name}"
     return current_app.config.get(key, DEFAULTS[key]) if has_app_context() else DEFAULTS[key]
+
+
+def read_upload(storage) -> bytes:
+    """An import file's bytes, read no further than UPLOAD_MAX_IMPORT_BYTES (one byte more tells it is larger)."""
+    data = storage.read(upload_limit() + 1)
+    if len(data) > upload_limit():
+        raise SpreadsheetRefused("upload_too_large")
+    return data
 
 
 def looks_like_xlsx(data: bytes) -> bool:

@@ -66,6 +66,14 @@ def _all_rows(rows) -> list[list]:
     return out
 
 
+def read_upload(storage) -> bytes:
+    """The uploaded file's bytes, at most UPLOAD_MAX_IMPORT_BYTES (FileProblem beyond)."""
+    try:
+        return spreadsheets.read_upload(storage)
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise FileProblem(refused.message) from refused
+
+
 def read_rows(filename: str, data: bytes, kind: str) -> list[tuple[int, dict]]:
     """(spreadsheet row number, {field: text}) for every non-empty data row; FileProblem for a bad file."""
     name = (filename or "").lower()

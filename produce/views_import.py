@@ -1,9 +1,10 @@
 """Bulk import pages: template download, upload with preview, commit, error report."""
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.permissions import roles_required
+from core import spreadsheets
 from core.db import db
 from produce import import_store, importer
 from produce.blueprint import bp
@@ -30,6 +31,14 @@ def import_template(fmt):
     abort(404)
 
 
+def _read(storage) -> tuple[bytes, str | None]:
+    try:
+        data = spreadsheets.read_upload(storage.stream) if storage else b""
+    except spreadsheets.SpreadsheetRefused as refused:
+        return b"", refused.message
+    return data, None if data else _("Choose a file.")
+
+
 def _check(data: bytes, filename: str):
     try:
         return importer.check_file(data, filename, current_user), None
@@ -43,12 +52,9 @@ def import_listings():
     form = ImportForm()
     if form.validate_on_submit():
         storage = form.file.data
-        limit = current_app.config["UPLOAD_MAX_IMPORT_BYTES"]
-        data = storage.stream.read(limit + 1) if storage else b""
-        if not data:
-            form.file.errors = [_("Choose a file.")]
-        elif len(data) > limit:
-            form.file.errors = [_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]
+        data, problem = _read(storage)
+        if problem:
+            form.file.errors = [problem]
         else:
             result, problem = _check(data, storage.filename or "")
             if problem:

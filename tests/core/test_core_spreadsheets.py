@@ -126,3 +126,24 @@ def test_refusals_read_in_chinese(app):
         for code in spreadsheets._messages():
             message = SpreadsheetRefused(code).message
             assert any("\u4e00" <= char <= "\u9fff" for char in message), message
+
+
+def test_an_upload_is_read_no_further_than_the_import_limit(app):
+    app.config["UPLOAD_MAX_IMPORT_BYTES"] = 1024 * 1024
+    assert spreadsheets.read_upload(io.BytesIO(b"x" * (1024 * 1024))) == b"x" * (1024 * 1024)
+    stream = io.BytesIO(b"x" * (3 * 1024 * 1024))
+    with app.test_request_context(), pytest.raises(SpreadsheetRefused) as caught:
+        spreadsheets.read_upload(stream)
+    assert stream.tell() == 1024 * 1024 + 1  # one byte past the limit tells, the rest is never read
+    assert caught.value.message == "文件超过 1 MB。"
+
+
+@pytest.mark.parametrize(("url", "field"), [("/produce/import", "file"), ("/counties/import", "file")])
+def test_import_pages_refuse_a_file_over_the_limit(app, client, make_user, url, field):
+    from helpers import login
+
+    app.config.update(UPLOAD_MAX_IMPORT_BYTES=1024 * 1024, WTF_CSRF_ENABLED=False)
+    login(client, make_user("admin"))
+    response = client.post(url, data={field: (io.BytesIO(b"a,b\n" * 300_000), "big.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code in (200, 422) and "文件超过 1 MB" in response.get_data(as_text=True)
