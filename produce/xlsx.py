@@ -6,7 +6,7 @@ keeps only values. defusedxml's iterparse runs element building in Python where 
 on the 100,000-row benchmark file, reading took 8.5 s against 5.2-6.0 s with the stdlib C parser (about 10% of
 the whole import, which stays well under its 60 s target). We pay that: the XML safety then comes from a
 maintained library (no DTD, no entities, no external references) instead of our own byte checks, and the shared
-guard (core.spreadsheets.check_xlsx: zip bomb caps, DTD/ENTITY refusal) runs before either.
+guard (core.spreadsheets.check_xlsx: zip bomb caps, DTD/ENTITY refusal) runs before any part is parsed.
 """
 from __future__ import annotations
 
