@@ -170,5 +170,18 @@ def page_of(items, *, page: int, size: int, total: int) -> dict:
     return {"items": list(items), "page": page, "size": size, "total": total, "pages": -(-total // size)}
 
 
+def paged_response(found, render, *, page: int, size: int, **extra) -> dict:
+    """The page envelope of a list endpoint, each item passed through `render`.
+
+    `found` is either a pagination from the database (it has `items` and `total`: the page is already cut)
+    or a whole list, cut here. `extra` adds fields a page schema declares beyond the envelope."""
+    if isinstance(found, list | tuple):
+        start = (page - 1) * size
+        rows, total = found[start:start + size], len(found)
+    else:
+        rows, total = found.items, found.total or 0
+    return {**page_of([render(row) for row in rows], page=page, size=size, total=total), **extra}
+
+
 def wants_json_body() -> bool:
     return request.is_json

@@ -1,23 +1,18 @@
 """Reading an uploaded buyer list (CSV or XLSX) into rows of strings keyed by column, defensively.
 
-XLSX files are ZIP archives of XML: before openpyxl opens one we check the archive (number of members,
-total and per-member uncompressed size, compression ratio) so a zip bomb is refused, and openpyxl parses
-the XML through defusedxml (no DTDs, no entity expansion: no billion-laughs, no external entities).
+The reading itself is core.spreadsheets (the zip/XML bomb guard every import shares, openpyxl through
+defusedxml, CSV in UTF-8 or GB18030); this module keeps the buyer list's own error codes, which
+buyers.imports turns into messages.
 """
-import csv
-import io
-import zipfile
-
-import openpyxl
-import openpyxl.xml
-
 from buyers import columns
+from core import spreadsheets
 
 MAX_ROWS = 100_000
-MAX_ZIP_MEMBERS = 200
-MAX_UNCOMPRESSED = 400 * 1024 * 1024
-MAX_RATIO = 200
 MAX_COLUMNS = 60
+# core.spreadsheets' reasons -> this module's error codes (buyers.imports.file_error_message words them)
+REFUSALS = {"not_xlsx": "xlsx_invalid", "unreadable": "xlsx_invalid", "declarations": "xlsx_invalid",
+            "too_many_parts": "xlsx_bomb", "too_large": "xlsx_bomb", "unsafe_parser": "xlsx_unsafe",
+            "encoding": "encoding"}
 
 
 class ImportFileError(ValueError):
@@ -25,38 +20,11 @@ class ImportFileError(ValueError):
 
 
 def detect_format(filename: str, head: bytes) -> str:
-    if head.startswith(b"PK\x03\x04"):
+    if spreadsheets.looks_like_xlsx(head):
         return "xlsx"
     if (filename or "").lower().endswith((".xlsx", ".xlsm")):
         raise ImportFileError("xlsx_invalid")
     return "csv"
-
-
-def check_zip(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportFileError("xlsx_invalid")
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise ImportFileError("xlsx_bomb")
-    total = 0
-    for member in members:
-        total += member.file_size
-        if member.file_size > MAX_UNCOMPRESSED or total > MAX_UNCOMPRESSED:
-            raise ImportFileError("xlsx_bomb")
-        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO \
-                and member.file_size > 1024 * 1024:
-            raise ImportFileError("xlsx_bomb")
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("encoding")
 
 
 def _cell(value) -> str:
@@ -67,26 +35,16 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _rows_from_csv(data: bytes):
-    yield from csv.reader(io.StringIO(_decode(data), newline=""))
+def _refused_as_import_error(rows):
+    try:
+        yield from rows
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise ImportFileError(REFUSALS[refused.code]) from refused
 
 
 def _rows_from_xlsx(data: bytes):
-    if not openpyxl.xml.DEFUSEDXML:
-        raise ImportFileError("xlsx_unsafe")
-    check_zip(data)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken or hostile file
-        raise ImportFileError("xlsx_invalid")
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield [_cell(v) for v in row]
-    except Exception:
-        raise ImportFileError("xlsx_invalid")
-    finally:
-        workbook.close()
+    for row in _refused_as_import_error(spreadsheets.workbook_rows(data, max_col=MAX_COLUMNS)):
+        yield [_cell(v) for v in row]
 
 
 def header_keys(header: list[str]) -> list[str | None]:
@@ -107,7 +65,7 @@ def _data_rows(rows, keys: list[str | None]):
 def _open(filename: str, data: bytes):
     """The rows of the file and the column keys of its header; ImportFileError for the whole file."""
     fmt = detect_format(filename, data[:4])
-    rows = _rows_from_xlsx(data) if fmt == "xlsx" else _rows_from_csv(data)
+    rows = _rows_from_xlsx(data) if fmt == "xlsx" else _refused_as_import_error(spreadsheets.csv_rows(data))
     header = next(rows, None)
     if header is None:
         raise ImportFileError("empty")

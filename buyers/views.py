@@ -46,6 +46,34 @@ def org_data(form) -> dict:
     return {name: getattr(form, name).data for name in services.ORG_FIELDS}
 
 
+def org_url(org: BuyerOrg) -> str:
+    return url_for("buyers.org_detail", buyer_id=org.id)
+
+
+def demand_url(demand: Demand) -> str:
+    return url_for("buyers.demand_detail", demand_id=demand.id)
+
+
+def save_and_redirect(form, save, *, saved: str, next_url, template: str, **context):
+    """The save step of every create and edit form: call the service (`save`), then flash `saved` and redirect
+    to `next_url(record)`. A field error goes on the form and None comes back, so the caller shows the form
+    again; a stale version shows it again with a 409; a refused permission is a 403."""
+    try:
+        record = save()
+    except services.BuyerError as error:
+        db.session.rollback()
+        apply_error(form, error)
+        return None
+    except services.VersionConflict:
+        db.session.rollback()
+        flash(conflict_message(), "error")
+        return render_template(template, form=form, **context), 409
+    except services.PermissionDenied:
+        abort(403)
+    flash(saved, "success")
+    return redirect(next_url(record))
+
+
 # ---------------------------------------------------------------- organisations
 
 @bp.route("/orgs/new", methods=["GET", "POST"])
@@ -59,16 +87,11 @@ def org_new():
     if form.validate_on_submit() and (not contact.name.data or contact.validate(extra_validators=None)):
         contacts = [{f: getattr(contact, f).data for f in ("name", "role", "phone", "email", "private")}] \
             if contact.name.data else []
-        try:
-            org = services.create_org(current_user, org_data(form), contacts)
-        except services.BuyerError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        except services.PermissionDenied:
-            abort(403)
-        else:
-            flash(_("The organisation has been saved."), "success")
-            return redirect(url_for("buyers.org_detail", buyer_id=org.id))
+        saved = save_and_redirect(form, lambda: services.create_org(current_user, org_data(form), contacts),
+                                  saved=_("The organisation has been saved."), next_url=org_url,
+                                  template="buyers/org_form.html", contact=contact, org=None)
+        if saved is not None:
+            return saved
     return render_template("buyers/org_form.html", form=form, contact=contact, org=None)
 
 
@@ -98,18 +121,12 @@ def org_edit(buyer_id: int):
         form.preferred_origin_codes.data = ", ".join(org.preferred_origin_codes or [])
         form.delivery_region_codes.data = ", ".join(org.delivery_region_codes or [])
     if form.validate_on_submit():
-        try:
-            services.update_org(current_user, org, org_data(form), int(form.version.data or 0))
-        except services.BuyerError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        except services.VersionConflict:
-            db.session.rollback()
-            flash(conflict_message(), "error")
-            return render_template("buyers/org_form.html", form=form, org=org, contact=None), 409
-        else:
-            flash(_("The organisation has been saved."), "success")
-            return redirect(url_for("buyers.org_detail", buyer_id=org.id))
+        saved = save_and_redirect(
+            form, lambda: services.update_org(current_user, org, org_data(form), int(form.version.data or 0)),
+            saved=_("The organisation has been saved."), next_url=org_url, template="buyers/org_form.html",
+            org=org, contact=None)
+        if saved is not None:
+            return saved
     return render_template("buyers/org_form.html", form=form, org=org, contact=None)
 
 
@@ -133,7 +150,7 @@ def contact_add(buyer_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-    return redirect(url_for("buyers.org_detail", buyer_id=org.id))
+    return redirect(org_url(org))
 
 
 @bp.post("/contacts/<int:contact_id>/delete")
@@ -169,7 +186,7 @@ def member_add(buyer_id: int):
             flash(_("The account now acts for this organisation."), "success")
     else:
         flash(_("Enter the e-mail of a buyer account."), "error")
-    return redirect(url_for("buyers.org_detail", buyer_id=org.id))
+    return redirect(org_url(org))
 
 
 @bp.get("/orgs/<int:buyer_id>/history")
@@ -212,14 +229,11 @@ def demand_new():
     if request.method == "GET":
         form.delivery_county_code.data = org.county_code
     if form.validate_on_submit():
-        try:
-            demand = services.create_demand(current_user, demand_data(form))
-        except services.BuyerError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            flash(_("Your demand is published."), "success")
-            return redirect(url_for("buyers.demand_detail", demand_id=demand.id))
+        saved = save_and_redirect(form, lambda: services.create_demand(current_user, demand_data(form)),
+                                  saved=_("Your demand is published."), next_url=demand_url,
+                                  template="buyers/demand_form.html", demand=None)
+        if saved is not None:
+            return saved
     return render_template("buyers/demand_form.html", form=form, demand=None)
 
 
@@ -249,18 +263,12 @@ def demand_edit(demand_id: int):
         form.preferred_province_codes.data = ", ".join(demand.preferred_province_codes or [])
         form.price_unit.data = demand.price_unit or ""
     if form.validate_on_submit():
-        try:
-            services.update_demand(current_user, demand, demand_data(form), int(form.version.data or 0))
-        except services.BuyerError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        except services.VersionConflict:
-            db.session.rollback()
-            flash(conflict_message(), "error")
-            return render_template("buyers/demand_form.html", form=form, demand=demand), 409
-        else:
-            flash(_("The demand has been saved."), "success")
-            return redirect(url_for("buyers.demand_detail", demand_id=demand.id))
+        saved = save_and_redirect(
+            form, lambda: services.update_demand(current_user, demand, demand_data(form), int(form.version.data or 0)),
+            saved=_("The demand has been saved."), next_url=demand_url, template="buyers/demand_form.html",
+            demand=demand)
+        if saved is not None:
+            return saved
     return render_template("buyers/demand_form.html", form=form, demand=demand)
 
 
@@ -273,15 +281,15 @@ def demand_status(demand_id: int):
     form = forms.StatusForm()
     if not form.validate_on_submit():
         flash(_("Choose a status."), "error")
-        return redirect(url_for("buyers.demand_detail", demand_id=demand.id))
+        return redirect(demand_url(demand))
     try:
         services.set_demand_status(current_user, demand, form.status.data, int(form.version.data or 0))
     except services.VersionConflict:
         db.session.rollback()
         flash(conflict_message(), "error")
-        return redirect(url_for("buyers.demand_detail", demand_id=demand.id))
+        return redirect(demand_url(demand))
     flash(_("Status changed."), "success")
-    return redirect(url_for("buyers.demand_detail", demand_id=demand.id))
+    return redirect(demand_url(demand))
 
 
 @bp.get("/demands/<int:demand_id>/why-not")

@@ -19,6 +19,11 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_IMAGE_BYTES": 8 * 1024 * 1024,
     "UPLOAD_MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+    # XLSX imports (core/spreadsheets.py): a 100,000-row, 15-column sheet inflates to about 75 MB in 9 parts
+    "SPREADSHEET_MAX_MEMBERS": 500,
+    "SPREADSHEET_MAX_MEMBER_BYTES": 256 * 1024 * 1024,
+    "SPREADSHEET_MAX_TOTAL_BYTES": 400 * 1024 * 1024,
+    "SPREADSHEET_MAX_RATIO": 200,  # inflated / compressed, for members over 1 MB; real sheets are 5-30
     "BABEL_DEFAULT_LOCALE": "zh_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh_CN", "en"],

@@ -1,20 +1,14 @@
 """Reading import files (CSV or XLSX with Chinese or English headers) safely, and their templates.
 
-XLSX is a zip of XML: before openpyxl sees it we cap the number of members, each member's uncompressed
-size and the compression ratio (zip bombs), and refuse DTDs/entities (billion laughs); openpyxl itself
-parses with defusedxml when that is installed (it is, see requirements.txt)."""
-import csv
-import io
-import zipfile
+The file itself is read by core.spreadsheets: the zip/XML bomb guard every import shares, openpyxl through
+defusedxml, CSV in UTF-8 or GB18030."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from core import spreadsheets
+
 MAX_ROWS = 5000
-MAX_MEMBERS = 200
-MAX_MEMBER_BYTES = 30 * 1024 * 1024
-MAX_TOTAL_BYTES = 80 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed; real sheets stay far below
 
 COUNTY_COLUMNS = [
     # field, Chinese header, English header, example
@@ -59,69 +53,34 @@ def _clean_header(text) -> str:
     return str(text or "").strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 
 
-def _check_zip(data: bytes) -> None:
+def _all_rows(rows) -> list[list]:
+    """Every row of the file, at most MAX_ROWS of data; a refused file becomes a FileProblem with its message."""
+    out = []
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise FileProblem(_("The file is not a valid XLSX workbook."))
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise FileProblem(_("The workbook has too many parts."))
-    total = 0
-    for member in members:
-        total += member.file_size
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES or ratio > MAX_RATIO:
-            raise FileProblem(_("The workbook expands to an unreasonable size and was refused."))
-        if member.filename.endswith((".xml", ".rels")):
-            with archive.open(member) as handle:
-                head = handle.read(4096).upper()
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise FileProblem(_("The workbook contains XML declarations that are not allowed."))
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    import openpyxl
-
-    _check_zip(data)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file; the user needs one message
-        raise FileProblem(_("The file is not a valid XLSX workbook."))
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(["" if cell is None else cell for cell in row])
-            if len(rows) > MAX_ROWS + 1:
+        for row in rows:
+            out.append(["" if cell is None else cell for cell in row])
+            if len(out) > MAX_ROWS + 1:
                 raise FileProblem(_("At most %(n)d rows per import.", n=MAX_ROWS))
-        return rows
-    finally:
-        workbook.close()
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise FileProblem(refused.message) from refused
+    return out
 
 
-def _csv_rows(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileProblem(_("The CSV file must be UTF-8 or GB18030 encoded."))
-    rows = list(csv.reader(io.StringIO(text)))
-    if len(rows) > MAX_ROWS + 1:
-        raise FileProblem(_("At most %(n)d rows per import.", n=MAX_ROWS))
-    return rows
+def read_upload(storage) -> bytes:
+    """The uploaded file's bytes, at most UPLOAD_MAX_IMPORT_BYTES (FileProblem beyond)."""
+    try:
+        return spreadsheets.read_upload(storage)
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise FileProblem(refused.message) from refused
 
 
 def read_rows(filename: str, data: bytes, kind: str) -> list[tuple[int, dict]]:
     """(spreadsheet row number, {field: text}) for every non-empty data row; FileProblem for a bad file."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        rows = _xlsx_rows(data)
+        rows = _all_rows(spreadsheets.workbook_rows(data))
     elif name.endswith(".csv"):
-        rows = _csv_rows(data)
+        rows = _all_rows(spreadsheets.csv_rows(data))
     else:
         raise FileProblem(_("Upload a .csv or .xlsx file."))
     if not rows:

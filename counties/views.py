@@ -203,11 +203,8 @@ def _run_import(kind: str, service):
     errors, result = [], None
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(importing_limit() + 1)
         try:
-            if len(data) > importing_limit():
-                raise importing.FileProblem(_("The file is too large."))
-            rows = importing.read_rows(upload.filename, data, kind)
+            rows = importing.read_rows(upload.filename, importing.read_upload(upload), kind)
             result = service(current_user, rows)
         except importing.FileProblem as problem:
             form.file.errors = [*form.file.errors, problem.message]
@@ -216,12 +213,6 @@ def _run_import(kind: str, service):
     status = 422 if errors or form.file.errors else 200
     return render_template("counties/import.html", form=form, errors=errors, result=result, kind=kind,
                            columns=importing.COLUMNS[kind]), status
-
-
-def importing_limit() -> int:
-    from flask import current_app
-
-    return current_app.config.get("UPLOAD_MAX_IMPORT_BYTES", 20 * 1024 * 1024)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
 """Bulk import of listings from XLSX or CSV: template, parsing with size caps, row validation, commit.
 
-Parsing defends against zip bombs (the uncompressed size and ratio of every XLSX member is checked
-before anything is inflated) and XML bombs (produce/xlsx.py refuses any part with a DTD, the way
-defusedxml does, then streams cells with the C parser; openpyxl only writes the template).
+Parsing defends against zip bombs and XML bombs with the guard every import shares
+(core.spreadsheets.check_xlsx), then streams cells through defusedxml (produce/xlsx.py); openpyxl only
+writes the template.
 The commit is all or nothing: one bad row and nothing is written; the row report says why.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from core import bulk
+from core import bulk, spreadsheets
 from core.db import db, utcnow
 from core.signals import listing_saved, listings_imported
 from produce import xlsx
@@ -27,9 +27,6 @@ from produce.models import Listing, ProducerProfile
 from produce.validation import clean_listing
 
 MAX_ROWS = 100_000
-MAX_UNCOMPRESSED = 400 * 1024 * 1024   # all XLSX members together, once inflated
-MAX_RATIO = 150                        # inflated / compressed, per member (real sheets are 5-30)
-MAX_MEMBERS = 2000
 SIGNAL_LIMIT = 1000                    # above this, one bulk signal replaces the per-listing ones
 
 # Template column -> listing field. English field names are accepted as headers too.
@@ -76,48 +73,25 @@ class ImportResult:
 
 # ---------------------------------------------------------------- reading files
 
-def _check_zip(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportFileError(_("The file is not a valid XLSX workbook."))
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise ImportFileError(_("The workbook has too many parts."))
-        total = 0
-        for member in members:
-            total += member.file_size
-            ratio = member.file_size / max(member.compress_size, 1)
-            if total > MAX_UNCOMPRESSED or (member.file_size > 1024 * 1024 and ratio > MAX_RATIO):
-                raise ImportFileError(_("The workbook inflates to an unreasonable size; it is refused."))
-
-
 def _xlsx_rows(data: bytes):
-    _check_zip(data)
     try:
         yield from xlsx.iter_rows(data)
-    except xlsx.UnsafeWorkbook:
-        raise ImportFileError(_("The workbook inflates to an unreasonable size; it is refused."))
-    except (xlsx.BadWorkbook, ParseError, KeyError, IndexError, ValueError):
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise ImportFileError(refused.message)
+    except (xlsx.BadWorkbook, ParseError, zipfile.BadZipFile, KeyError, IndexError, ValueError):
         raise ImportFileError(_("The XLSX workbook could not be read."))
 
 
 def _csv_rows(data: bytes):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-    yield from csv.reader(io.StringIO(text))
+    try:
+        yield from spreadsheets.csv_rows(data)
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise ImportFileError(refused.message)
 
 
 def read_rows(data: bytes, filename: str):
     """Header row, then data rows as lists; the kind is decided by content, not by the name."""
-    if data[:2] == b"PK":
+    if spreadsheets.looks_like_xlsx(data):
         return _xlsx_rows(data)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise ImportFileError(_("The file is not a valid XLSX workbook."))

@@ -1,11 +1,11 @@
 """Bulk import pages: template download, upload with preview, commit, error report."""
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.permissions import roles_required
-from core import jobs
+from core import jobs, spreadsheets
 from produce import import_jobs, import_store, importer
 from produce.blueprint import bp
 from produce.forms import ImportForm
@@ -32,18 +32,23 @@ def import_template(fmt):
     abort(404)
 
 
+def _read(storage) -> tuple[bytes, str | None]:
+    try:
+        data = spreadsheets.read_upload(storage.stream) if storage else b""
+    except spreadsheets.SpreadsheetRefused as refused:
+        return b"", refused.message
+    return data, None if data else _("Choose a file.")
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required("producer", "official", "admin")
 def import_listings():
     form = ImportForm()
     if form.validate_on_submit():
         storage = form.file.data
-        limit = current_app.config["UPLOAD_MAX_IMPORT_BYTES"]
-        data = storage.stream.read(limit + 1) if storage else b""
-        if not data:
-            form.file.errors = [_("Choose a file.")]
-        elif len(data) > limit:
-            form.file.errors = [_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]
+        data, problem = _read(storage)
+        if problem:
+            form.file.errors = [problem]
         else:
             try:
                 token = import_jobs.start_check(current_user, storage.filename or "", data)

@@ -1,11 +1,12 @@
 """A small streaming reader for the first sheet of an XLSX workbook: cell values only.
 
-Why not openpyxl here: with defusedxml its per-element parsing runs in Python and reading 100,000
-rows x 15 columns takes most of a minute on our machines. This reader uses the C parser behind
-``xml.etree.ElementTree.iterparse`` and makes it safe the way defusedxml does, by refusing what an XML
-bomb needs: any part with a document type declaration (no DTD means no entity definitions, so no
-"billion laughs" expansion and no external entities) or an encoding other than UTF-8. The zip itself is
-checked first (member count, inflated size, ratio) by the importer.
+Why not openpyxl here: its per-cell Python work made reading 100,000 rows x 15 columns take most of a minute.
+This reader streams the parts straight out of the zip through defusedxml's iterparse (expat underneath) and
+keeps only values. defusedxml's iterparse runs element building in Python where the stdlib one uses C: measured
+on the 100,000-row benchmark file, reading took 8.5 s against 5.2-6.0 s with the stdlib C parser (about 10% of
+the whole import, which stays well under its 60 s target). We pay that: the XML safety then comes from a
+maintained library (no DTD, no entities, no external references) instead of our own byte checks, and the shared
+guard (core.spreadsheets.check_xlsx: zip bomb caps, DTD/ENTITY refusal) runs before any part is parsed.
 """
 from __future__ import annotations
 
@@ -14,54 +15,44 @@ import posixpath
 import re
 import zipfile
 from datetime import date, timedelta
-from xml.etree.ElementTree import iterparse
+from functools import partial
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as defused_iterparse
+
+from core.spreadsheets import SpreadsheetRefused, check_xlsx
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"([A-Z]+)")
 EXCEL_EPOCH = date(1899, 12, 30)
-
-
-class UnsafeWorkbook(ValueError):
-    """A part declares a DTD or is not UTF-8: refused before parsing."""
+iterparse = partial(defused_iterparse, forbid_dtd=True)
 
 
 class BadWorkbook(ValueError):
     """Not a workbook this reader understands."""
 
 
-_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-
-
-def _safe_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    data = archive.read(name)
-    head = data[:4]
-    declared = _DECLARED_ENCODING.match(data[:200])
-    # Only UTF-8: in another encoding (UTF-16, UTF-7...) "<!DOCTYPE" would not be these bytes.
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head or (
-            declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8")):
-        raise UnsafeWorkbook(f"{name}: not UTF-8")
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise UnsafeWorkbook(f"{name}: document type declarations are not allowed")
-    return data
+def _part(archive: zipfile.ZipFile, name: str):
+    try:
+        return archive.open(name)
+    except KeyError as error:
+        raise BadWorkbook(f"{name} missing") from error
 
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    try:
-        workbook = _safe_part(archive, "xl/workbook.xml")
-        rels = _safe_part(archive, "xl/_rels/workbook.xml.rels")
-    except KeyError as error:
-        raise BadWorkbook("no workbook part") from error
     first = None
-    for _event, element in iterparse(io.BytesIO(workbook)):  # noqa: S314 (checked by _safe_part)
-        if element.tag == f"{NS}sheet":
-            first = element.get(f"{REL_NS}id")
-            break
-    for _event, element in iterparse(io.BytesIO(rels)):  # noqa: S314 (checked by _safe_part)
-        if element.tag == f"{PKG_REL_NS}Relationship" and element.get("Id") == first:
-            target = element.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    with _part(archive, "xl/workbook.xml") as workbook:
+        for _event, element in iterparse(workbook):
+            if element.tag == f"{NS}sheet":
+                first = element.get(f"{REL_NS}id")
+                break
+    with _part(archive, "xl/_rels/workbook.xml.rels") as rels:
+        for _event, element in iterparse(rels):
+            if element.tag == f"{PKG_REL_NS}Relationship" and element.get("Id") == first:
+                target = element.get("Target", "")
+                return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
     raise BadWorkbook("no first sheet")
 
 
@@ -69,12 +60,13 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings = []
-    for _event, element in iterparse(io.BytesIO(_safe_part(archive, "xl/sharedStrings.xml"))):  # noqa: S314
-        if element.tag == f"{NS}si":
-            # plain <t>, or rich-text runs <r><t>; phonetic hints (<rPh>) are not part of the value
-            phonetic = {id(t) for ph in element.iter(f"{NS}rPh") for t in ph.iter(f"{NS}t")}
-            strings.append("".join(t.text or "" for t in element.iter(f"{NS}t") if id(t) not in phonetic))
-            element.clear()
+    with _part(archive, "xl/sharedStrings.xml") as part:
+        for _event, element in iterparse(part):
+            if element.tag == f"{NS}si":
+                # plain <t>, or rich-text runs <r><t>; phonetic hints (<rPh>) are not part of the value
+                phonetic = {id(t) for ph in element.iter(f"{NS}rPh") for t in ph.iter(f"{NS}t")}
+                strings.append("".join(t.text or "" for t in element.iter(f"{NS}t") if id(t) not in phonetic))
+                element.clear()
     return strings
 
 
@@ -107,19 +99,21 @@ def _value(cell, strings: list[str]):
 
 
 def iter_rows(data: bytes):
-    """Rows of the first sheet as lists of values (str, int, float, bool; empty cells are "")."""
+    """Rows of the first sheet as lists of values (str, int, float, bool; empty cells are "").
+
+    SpreadsheetRefused for a zip or XML bomb, BadWorkbook (or the parser's ParseError) for anything else."""
+    check_xlsx(data)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise BadWorkbook("not a zip") from error
-    with archive:
-        strings = _shared_strings(archive)
-        path = _first_sheet_path(archive)
-        try:
-            sheet = _safe_part(archive, path)
-        except KeyError as error:
-            raise BadWorkbook("sheet part missing") from error
-    for _event, element in iterparse(io.BytesIO(sheet)):  # noqa: S314 (checked by _safe_part)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            strings = _shared_strings(archive)
+            with _part(archive, _first_sheet_path(archive)) as sheet:
+                yield from _sheet_rows(sheet, strings)
+    except DefusedXmlException as error:  # the guard found no declaration, but the parser has the last word
+        raise SpreadsheetRefused("declarations") from error
+
+
+def _sheet_rows(sheet, strings: list[str]):
+    for _event, element in iterparse(sheet):
         if element.tag != f"{NS}row":
             continue
         row: list = []

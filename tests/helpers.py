@@ -1,4 +1,6 @@
 """Helpers for tests (importable as `from helpers import login` because tests/ holds conftest.py)."""
+import io
+
 TEST_PASSWORD = "correct horse battery staple"
 
 
@@ -16,3 +18,15 @@ def finish_jobs(timeout: float = 120) -> list:
     while jobs._threads:  # a job may start another; wait until none is left
         finished.extend(jobs.wait(job_id, timeout) for job_id in sorted(jobs._threads))
     return finished
+
+
+def xlsx_of(rows) -> bytes:
+    """A one-sheet XLSX workbook holding these rows, as Excel would save it (openpyxl)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

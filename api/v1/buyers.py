@@ -1,10 +1,22 @@
 """The buyer database (采购商数据库): officials see and edit the organisations of their region, a buyer user
 their own organisation; anyone signed in sees an active organisation's public page (like the web UI)."""
+from contextlib import contextmanager
+from functools import partial
+
 import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role, require_user
-from api.common import BEARER, ApiBlueprint, DecimalString, JsonBool, PageQuery, non_negative, page_of, page_schema
+from api.common import (
+    BEARER,
+    ApiBlueprint,
+    DecimalString,
+    JsonBool,
+    PageQuery,
+    non_negative,
+    page_schema,
+    paged_response,
+)
 from api.errors import fail
 from api.v1 import serialise
 from buyers import queries, services
@@ -111,6 +123,23 @@ def buyer_out(org: BuyerOrg, user) -> dict:
     }
 
 
+@contextmanager
+def buyer_service_errors(denied: str, stale: str = "", current_version=lambda: None):
+    """buyers.services' refusals as API errors (organisations and demands alike): a field error is a 422 naming
+    the field, a stale version a 409 with the version now stored, a refused permission a 403 saying `denied`."""
+    try:
+        yield
+    except services.VersionConflict:
+        db.session.rollback()
+        serialise.version_conflict(stale, current_version())
+    except services.BuyerError as error:
+        db.session.rollback()
+        serialise.service_error(error)
+    except services.PermissionDenied:
+        db.session.rollback()
+        fail(403, denied)
+
+
 def visible_org(buyer_id: int) -> BuyerOrg:
     user = require_user()
     org = db.session.get(BuyerOrg, buyer_id)
@@ -128,15 +157,14 @@ def list_buyers(page: int, size: int, q=None, type=None, region=None, verified=N
                 product=None):
     """Officials: the buyer database of their region (admins: all). Buyer users: their own organisation."""
     user = require_role(*ORG_ROLES)
+    render = partial(buyer_out, user=user)
     if user.role == "buyer":
         own = queries.org_for_user(user)
-        items = [own] if own is not None else []
-        return page_of([buyer_out(o, user) for o in items][(page - 1) * size:page * size], page=page, size=size,
-                       total=len(items))
+        return paged_response([own] if own is not None else [], render, page=page, size=size)
     stmt = queries.admin_search(user, q=q, type_=type, region=region, verified=verified, active=active,
                                 product=product)
     found = db.paginate(stmt, page=page, per_page=size, error_out=False, max_per_page=size)
-    return page_of([buyer_out(o, user) for o in found.items], page=page, size=size, total=found.total or 0)
+    return paged_response(found, render, page=page, size=size)
 
 
 @blp.route("/<int:buyer_id>")
@@ -158,14 +186,8 @@ def create_buyer(data):
     """A buyer user sets up their organisation; officials add one in their region."""
     user = require_role(*ORG_ROLES)
     contacts = data.pop("contacts", [])
-    try:
+    with buyer_service_errors("You may not create this organisation."):
         org = services.create_org(user, data, contacts)
-    except services.BuyerError as error:
-        db.session.rollback()
-        serialise.service_error(error)
-    except services.PermissionDenied:
-        db.session.rollback()
-        fail(403, "You may not create this organisation.")
     return buyer_out(org, user)
 
 
@@ -186,16 +208,8 @@ def update_buyer(data, buyer_id: int):
                "address": org.address, "annual_volume_tons": org.annual_volume_tons,
                "products_of_interest": org.products_of_interest, "preferred_origin_codes": org.preferred_origin_codes,
                "delivery_region_codes": org.delivery_region_codes}
-    try:
+    with buyer_service_errors("You may not edit this organisation.",
+                              "Someone else changed this organisation since you read it.",
+                              lambda: db.session.get(BuyerOrg, buyer_id).version):
         services.update_org(user, org, {**current, **data}, version)
-    except services.VersionConflict:
-        db.session.rollback()
-        serialise.version_conflict("Someone else changed this organisation since you read it.",
-                                   db.session.get(BuyerOrg, buyer_id).version)
-    except services.BuyerError as error:
-        db.session.rollback()
-        serialise.service_error(error)
-    except services.PermissionDenied:
-        db.session.rollback()
-        fail(403, "You may not edit this organisation.")
     return buyer_out(org, user)

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role
-from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, page_of, page_schema
+from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, page_schema, paged_response
 from api.errors import fail
 from api.v1 import serialise
 from core.db import db
@@ -81,9 +81,7 @@ def list_counties(page: int, size: int, scope: str | None = None):
     scope = scope or permissions.reading_scope(user)
     if not permissions.can_read_scope(user, scope):
         fail(403, "This region is outside yours.")
-    found = queries.counties_in(scope)
-    return page_of([queries.county_record(c) for c in found[(page - 1) * size:page * size]], page=page,
-                   size=size, total=len(found))
+    return paged_response(queries.counties_in(scope), queries.county_record, page=page, size=size)
 
 
 def _readable(code: str):

@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role, require_user
-from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, non_negative, page_of, page_schema
+from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, non_negative, page_schema, paged_response
 from api.errors import fail
-from api.v1 import serialise
+from api.v1.buyers import buyer_service_errors, visible_org
 from buyers import queries, services
 from buyers.models import CERTIFICATIONS, DEMAND_STATUSES, FREQUENCIES, Demand
 from core.db import db
@@ -127,14 +127,11 @@ def list_demands(page: int, size: int, status: str | None = None, buyer_id: int 
     else:
         if buyer_id is None:
             fail(422, "Officials list the demands of one organisation.", fields={"buyer_id": ["Required."]})
-        from api.v1.buyers import visible_org
-
         org = visible_org(buyer_id)
         if not queries.can_see_private(user, org):
             fail(403, "Outside your region.")
     demands = queries.demands_of_org(org, [status] if status else None) if org is not None else []
-    return page_of([demand_out(d) for d in demands[(page - 1) * size:page * size]], page=page, size=size,
-                   total=len(demands))
+    return paged_response(demands, demand_out, page=page, size=size)
 
 
 @blp.route("/<int:demand_id>")
@@ -154,11 +151,8 @@ def get_demand(demand_id: int):
 def create_demand(data):
     """Post a demand for your organisation (buyer users)."""
     user = require_role("buyer")
-    try:
+    with buyer_service_errors("You may not post demands."):
         demand = services.create_demand(user, _service_data(None, data))
-    except services.BuyerError as error:
-        db.session.rollback()
-        serialise.service_error(error)
     return demand_out(demand)
 
 
@@ -175,7 +169,8 @@ def update_demand(data, demand_id: int):
     if not queries.can_edit_demand(user, demand):
         fail(403, "You may not edit this demand.")
     version, status = data.pop("version"), data.pop("status", None)
-    try:
+    with buyer_service_errors("You may not edit this demand.", "Someone else changed this demand since you read it.",
+                              lambda: db.session.get(Demand, demand_id).version):
         if data:
             services.update_demand(user, demand, _service_data(demand, data), version)
             version = demand.version
@@ -183,14 +178,4 @@ def update_demand(data, demand_id: int):
             raise services.VersionConflict()
         if status is not None and status != demand.status:
             services.set_demand_status(user, demand, status, version)
-    except services.VersionConflict:
-        db.session.rollback()
-        serialise.version_conflict("Someone else changed this demand since you read it.",
-                                   db.session.get(Demand, demand_id).version)
-    except services.BuyerError as error:
-        db.session.rollback()
-        serialise.service_error(error)
-    except services.PermissionDenied:
-        db.session.rollback()
-        fail(403, "You may not edit this demand.")
     return demand_out(demand)

@@ -9,7 +9,7 @@ import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role, require_user
-from api.common import BEARER, OPTIONAL_BEARER, ApiBlueprint, DecimalString, PageQuery, page_of, page_schema
+from api.common import BEARER, OPTIONAL_BEARER, ApiBlueprint, DecimalString, PageQuery, page_schema, paged_response
 from api.errors import fail
 from core.db import db
 from fairs import access, queries, services
@@ -100,10 +100,6 @@ FairPage = page_schema(FairOut, "FairPage")
 RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")
 
 
-def page_slice(rows, render, page: int, size: int) -> dict:
-    return page_of([render(r) for r in rows[(page - 1) * size:page * size]], page=page, size=size, total=len(rows))
-
-
 def fair_out(fair: Fair) -> dict:
     return {name: getattr(fair, name) for name in FairOut._declared_fields}
 
@@ -137,7 +133,7 @@ def organised_fair(fair_id: int) -> Fair:
 def list_fairs(page: int, size: int):
     """Fairs, newest first: every published fair, plus drafts for their organisers (as on the fairs page)."""
     found = queries.fairs_for(current_user, page=page, per_page=size)
-    return page_of([fair_out(f) for f in found.items], page=page, size=size, total=found.total or 0)
+    return paged_response(found, fair_out, page=page, size=size)
 
 
 @blp.route("/fairs/<int:fair_id>")
@@ -161,11 +157,11 @@ def list_registrations(fair_id: int, page: int, size: int):
     user = require_user()
     fair = visible_fair(fair_id)
     if access.can_organise(user, fair):
-        return page_slice(queries.registrations(fair.id), registration_out, page, size)
+        return paged_response(queries.registrations(fair.id), registration_out, page=page, size=size)
     if user.role not in ("producer", "buyer"):
         fail(403, "Only the fair's organisers see its registrations.")
     mine = access.registration_of(user, fair.id)
-    return page_slice([mine] if mine is not None else [], registration_out, page, size)
+    return paged_response([mine] if mine is not None else [], registration_out, page=page, size=size)
 
 
 @blp.route("/fairs/<int:fair_id>/registrations", methods=["POST"])

@@ -8,7 +8,16 @@ import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role
-from api.common import BEARER, OPTIONAL_BEARER, ApiBlueprint, DecimalString, PageMeta, PageQuery, non_negative
+from api.common import (
+    BEARER,
+    OPTIONAL_BEARER,
+    ApiBlueprint,
+    DecimalString,
+    PageMeta,
+    PageQuery,
+    non_negative,
+    paged_response,
+)
 from api.errors import fail
 from api.v1 import serialise
 from core.db import db
@@ -146,8 +155,7 @@ def _own_listing(listing_id: int) -> Listing:
 def search(page: int, size: int, sort: str, q: str | None = None, **filters):
     """Search the active listings in their supply window (the web search: synonyms, pinyin, filters)."""
     found = search_listings(q, filters, sort=sort, page=page, per_page=size)
-    return {"items": [listing_out(item) for item in found.items], "page": found.page, "size": found.per_page,
-            "total": found.total, "pages": found.pages, "capped": found.capped}
+    return paged_response(found, listing_out, page=found.page, size=found.per_page, capped=found.capped)
 
 
 @blp.route("/<int:listing_id>")

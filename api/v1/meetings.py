@@ -7,9 +7,9 @@ import marshmallow as ma
 from flask_login import current_user
 
 from api.auth import require_role, require_user
-from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, page_schema
+from api.common import BEARER, ApiBlueprint, DecimalString, PageQuery, page_schema, paged_response
 from api.errors import fail
-from api.v1.fairs import ID, organised_fair, page_slice, visible_fair
+from api.v1.fairs import ID, organised_fair, visible_fair
 from core.db import db
 from fairs import access, meetings, outcomes, queries, services
 from fairs.errors import FairError, SlotTaken
@@ -115,8 +115,8 @@ def list_meetings(page: int, size: int, fair_id: int | None = None):
     """Your meetings (my schedule), or with `fair_id` every meeting of a fair you organise."""
     user = require_user()
     if fair_id is not None:
-        return page_slice(queries.meetings_of_fair(organised_fair(fair_id).id), meeting_out, page, size)
-    return page_slice(queries.meetings_of_user(user), meeting_out, page, size)
+        return paged_response(queries.meetings_of_fair(organised_fair(fair_id).id), meeting_out, page=page, size=size)
+    return paged_response(queries.meetings_of_user(user), meeting_out, page=page, size=size)
 
 
 @blp.route("/meetings/<int:meeting_id>")
@@ -142,9 +142,10 @@ def list_agreements(page: int, size: int, fair_id: int | None = None):
     """Agreements of your meetings, or with `fair_id` every agreement of a fair you organise."""
     user = require_user()
     if fair_id is not None:
-        return page_slice(queries.agreements_of_fair(organised_fair(fair_id).id), agreement_out, page, size)
+        return paged_response(queries.agreements_of_fair(organised_fair(fair_id).id), agreement_out, page=page,
+                              size=size)
     found = [a for m in queries.meetings_of_user(user) for a in queries.agreements_of_meeting(m.id)]
-    return page_slice(found, agreement_out, page, size)
+    return paged_response(found, agreement_out, page=page, size=size)
 
 
 @blp.route("/agreements/<int:agreement_id>")

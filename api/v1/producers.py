@@ -2,7 +2,7 @@
 import marshmallow as ma
 
 from api.auth import require_role
-from api.common import BEARER, OPTIONAL_BEARER, ApiBlueprint, PageQuery, page_of, page_schema
+from api.common import BEARER, OPTIONAL_BEARER, ApiBlueprint, PageQuery, page_schema, paged_response
 from api.errors import fail
 from buyers import queries as buyer_queries
 from buyers.views_search import SEARCH_ROLES
@@ -60,7 +60,7 @@ def search(page: int, size: int, verified: bool, q: str | None = None, region: s
     params = {"q": q or "", "county_code": region or "", "certification": certification or "",
               "verified": "1" if verified else ""}
     found = buyer_queries.search_producers(params, page, size)
-    return page_of([producer_out(p) for p in found.items], page=page, size=size, total=found.total or 0)
+    return paged_response(found, producer_out, page=page, size=size)
 
 
 @blp.route("/<int:producer_id>")

@@ -2,7 +2,7 @@
 import marshmallow as ma
 import sqlalchemy as sa
 
-from api.common import OPTIONAL_BEARER, ApiBlueprint, PageQuery, page_of, page_schema
+from api.common import OPTIONAL_BEARER, ApiBlueprint, PageQuery, page_schema, paged_response
 from api.errors import fail
 from core.db import db
 from produce.catalogue_services import CATEGORY_ENGLISH, CATEGORY_NAMES
@@ -73,7 +73,7 @@ def list_products(page: int, size: int, q: str | None = None, category: str | No
     """Catalogue products, by category then number."""
     found = db.paginate(_search(q.strip() if q else None, category), page=page, per_page=size, error_out=False,
                         max_per_page=size)
-    return page_of([product_out(p) for p in found.items], page=page, size=size, total=found.total or 0)
+    return paged_response(found, product_out, page=page, size=size)
 
 
 @blp.route("/categories")

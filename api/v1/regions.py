@@ -1,7 +1,7 @@
 """GB/T 2260 regions: one region with its parent and children, or the children of a region."""
 import marshmallow as ma
 
-from api.common import ApiBlueprint, PageQuery, page_of, page_schema
+from api.common import ApiBlueprint, PageQuery, page_schema, paged_response
 from api.errors import fail
 from core import regions
 
@@ -55,10 +55,8 @@ def list_regions(page: int, size: int, parent: str | None = None):
     """Children of a region, ordered by code (the provinces without `parent`)."""
     if parent is not None and regions.get(parent) is None:
         fail(404, f"No region has the code {parent}.")
-    found = regions.children(parent)
-    start = (page - 1) * size
-    items = [{**_ref(r), "parent": r.parent_code} for r in found[start:start + size]]
-    return page_of(items, page=page, size=size, total=len(found))
+    return paged_response(regions.children(parent), lambda r: {**_ref(r), "parent": r.parent_code}, page=page,
+                          size=size)
 
 
 @blp.route("/<string:code>")

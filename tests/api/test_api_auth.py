@@ -166,6 +166,15 @@ def test_bearer_token_overrides_the_session_user(client, login_as, make_user, to
     assert me["id"] == other.id and me["role"] == "official"
 
 
+def test_a_token_request_leaves_no_session_behind(client, api_as):
+    """The token sets the user for its own request only: no signed-in cookie comes back."""
+    user, headers = api_as("producer")
+    response = client.get("/api/v1/auth/me", headers=headers)
+    assert response.get_json()["id"] == user.id
+    assert not response.headers.getlist("Set-Cookie")
+    assert client.get("/api/v1/auth/me").status_code == 401  # the next request, without the token, is nobody
+
+
 def test_a_very_long_email_is_refused_cleanly(client):
     """Found by schemathesis on PostgreSQL: the throttle key of a 254-character e-mail overflowed its column."""
     email = "a" * 240 + "@example.com"
@@ -179,3 +188,28 @@ def test_authenticated_answers_are_not_cached_by_proxies(client, api_as):
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "Authorization" in response.headers["Vary"]
     assert "no-store" not in client.get("/api/v1/regions/360000").headers.get("Cache-Control", "")
+
+
+def _anonymous_writes(app):
+    """(method, url) of every API write that needs a user, with 1 for each part of its path."""
+    urls = app.url_map.bind("localhost")
+    writes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or getattr(app.view_functions[rule.endpoint], "_api_scope_free",
+                                                            False):
+            continue
+        for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}):
+            writes.append((method, urls.build(rule.endpoint, dict.fromkeys(rule.arguments, 1), method=method)))
+    return writes
+
+
+@pytest.mark.parametrize("body", [{"data": '{"no_such_field": 1, "quantity": 3}', "content_type": "application/json"},
+                                  {"data": "{not json", "content_type": "application/json"},
+                                  {"data": "a=1", "content_type": "application/x-www-form-urlencoded"}])
+def test_anonymous_writes_get_401_whatever_the_body(app, client, body):
+    writes = _anonymous_writes(app)
+    assert len(writes) >= 10, writes  # the crawl still finds the write endpoints
+    answers = {(method, url): client.open(url, method=method, **body) for method, url in writes}
+    wrong = {key: response.status_code for key, response in answers.items() if response.status_code != 401}
+    assert not wrong, wrong
+    assert all(r.get_json()["error"]["code"] == "missing_token" for r in answers.values())

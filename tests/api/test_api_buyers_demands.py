@@ -72,6 +72,7 @@ def test_stale_buyer_version_is_409(client, buyer):
     assert client.patch(url, headers=headers, json={"version": 1, "address": "赣州市章贡区"}).status_code == 200
     stale = client.patch(url, headers=headers, json={"version": 1, "address": "别处"})
     assert stale.status_code == 409
+    assert stale.get_json()["error"]["fields"] == {"version": ["current version is 2"]}
     assert db.session.get(BuyerOrg, org.id).address == "赣州市章贡区"
 
 
@@ -87,6 +88,7 @@ def test_buyer_posts_and_updates_a_demand_with_version_check(client, buyer, dema
     assert moved.status_code == 200 and moved.get_json()["quantity_max"] == "6000.000"
     stale = client.patch(url, headers=headers, json={"version": demand["version"], "status": "closed"})
     assert stale.status_code == 409
+    assert stale.get_json()["error"]["fields"] == {"version": [f"current version is {moved.get_json()['version']}"]}
     closed = client.patch(url, headers=headers, json={"version": moved.get_json()["version"], "status": "closed"})
     assert closed.get_json()["status"] == "closed"
 

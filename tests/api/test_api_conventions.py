@@ -6,7 +6,7 @@ import marshmallow as ma
 import pytest
 from flask import jsonify
 
-from api.common import MAX_PAGE_SIZE, ApiBlueprint, DecimalString
+from api.common import MAX_PAGE_SIZE, ApiBlueprint, DecimalString, paged_response
 
 
 class Amounts(ma.Schema):
@@ -146,3 +146,17 @@ def test_docs_page_renders_the_spec_without_external_assets(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/api/v1/regions/{code}" in page and "openapi.json" in page
     assert "http://" not in page and "https://" not in page and "<script>" not in page
+
+
+def test_a_list_and_a_database_page_give_the_same_envelope():
+    """Every list endpoint answers through paged_response: a whole list is cut here, a pagination is not."""
+    from types import SimpleNamespace
+
+    rows = list(range(1, 46))
+    expected = {"items": [41 * 10, 42 * 10, 43 * 10, 44 * 10, 45 * 10], "page": 3, "size": 20, "total": 45,
+                "pages": 3}
+    assert paged_response(rows, lambda n: n * 10, page=3, size=20) == expected
+    pagination = SimpleNamespace(items=rows[40:], total=45)
+    assert paged_response(pagination, lambda n: n * 10, page=3, size=20) == expected
+    assert paged_response([], str, page=1, size=20, capped=False) == {
+        "items": [], "page": 1, "size": 20, "total": 0, "pages": 0, "capped": False}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from helpers import login
+from helpers import login, xlsx_of
 
 from core import audit
 from core.db import db
@@ -17,13 +17,7 @@ HEADERS = ["县代码", "县名称", "批次年份", "贫困县(留空按国家�
            "中央资金安排(万元)", "中央资金拨付(万元)", "地方资金安排(万元)", "地方资金拨付(万元)", "负责人邮箱", "备注"]
 
 
-def _xlsx(rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+_xlsx = xlsx_of
 
 
 def _csv(rows) -> bytes:

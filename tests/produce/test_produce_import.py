@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from helpers import finish_jobs, login
+from helpers import finish_jobs, login, xlsx_of
 
 from core.db import db
 from produce import importer
@@ -31,14 +31,7 @@ def csv_bytes(rows, header=HEADER) -> bytes:
 
 
 def xlsx_bytes(rows) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for values in rows:
-        sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_of([HEADER, *rows])
 
 
 def count():
