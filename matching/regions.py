@@ -90,10 +90,11 @@ def short_region_name(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def region_names() -> dict[str, str]:
-    """Full and short region names -> code (province/prefecture/county), from refdata/regions.csv
-    (columns code,name) if present, else the 2024 county list of the shared data."""
-    names: dict[str, str] = {}
+def region_codes() -> dict[str, tuple[str, ...]]:
+    """Full and short region names -> every code the name stands for (朝阳: Beijing's district, Changchun's
+    district, Liaoning's city), first the code of the first row, from refdata/regions.csv (columns code,name)
+    if present, else the 2024 county list of the shared data."""
+    codes: dict[str, list[str]] = {}
     path = ROOT / "refdata" / "regions.csv"
     rows: list[tuple[str, str]] = []
     if path.is_file():
@@ -108,10 +109,30 @@ def region_names() -> dict[str, str]:
         code, name = code.strip(), name.strip()
         if not name or name in ("市辖区", "县"):
             continue
-        names.setdefault(name, code)
-        short = short_region_name(name)
-        if short:
-            names.setdefault(short, code)
-    names.setdefault("中国", "000000")
-    names.setdefault("中华", "000000")
-    return names
+        for key in (name, short_region_name(name)):
+            if key and code not in codes.setdefault(key, []):
+                codes[key].append(code)
+    for key in ("中国", "中华"):
+        codes.setdefault(key, ["000000"])
+    return {key: tuple(values) for key, values in codes.items()}
+
+
+@lru_cache(maxsize=1)
+def region_names() -> dict[str, str]:
+    """Full and short region names -> code (province/prefecture/county): the first of region_codes()."""
+    return {name: codes[0] for name, codes in region_codes().items()}
+
+
+def within(code: str, scope: str) -> bool:
+    """Is region `code` the region `scope` or inside it? 000000 (China) holds every region."""
+    if scope == "000000" or code == scope:
+        return True
+    if scope.endswith("0000"):
+        return code[:2] == scope[:2]
+    return scope.endswith("00") and code[:4] == scope[:4]
+
+
+def places_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Can two named places be one place? Each is the codes one name may stand for; they agree when
+    some reading of one lies inside some reading of the other (赣州 and 兴国 agree, 兴国 and 于都 do not)."""
+    return any(within(x, y) or within(y, x) for x in a for y in b)

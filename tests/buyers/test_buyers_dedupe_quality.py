@@ -1,8 +1,10 @@
 """De-duplication quality through the import (the app path): labelled pairs in tests/buyers/data.
 
 Every pair's first record is put in the buyer database, every second record is imported in one CSV file;
-the import's decisions are scored with buyers.quality. Guards: precision of automatic duplicates and
-recall of flagged rows (duplicate or possible) both >= 0.95; the two different 绿源 companies stay apart.
+the import's decisions are scored with buyers.quality. "Precision and recall" of issue #4 (see
+buyers.quality): of the flagged rows (duplicate or possible, what the official sees) and of the automatic
+duplicates; all four figures must stay >= 0.95 on dedupe_pairs.jsonl, and the two different 绿源 companies
+stay apart. dedupe_heldout.jsonl (hand-written, committed before the rules were tuned) is reported apart.
 """
 import csv
 import io
@@ -14,11 +16,15 @@ import pytest
 from buyers import imports, quality, services
 from buyers.columns import IMPORT_COLUMNS
 
-PAIRS = Path(__file__).parent / "data" / "dedupe_pairs.jsonl"
+DATA = Path(__file__).parent / "data"
+PAIRS = DATA / "dedupe_pairs.jsonl"
+HELD_OUT = DATA / "dedupe_heldout.jsonl"
+HELD_OUT_FLOOR = 0.8
+MEASURES = ("auto_precision", "auto_recall", "flagged_precision", "flagged_recall")
 
 
-def load_pairs() -> list[dict]:
-    return [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_pairs(path: Path = PAIRS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def to_csv(records: list[dict]) -> bytes:
@@ -37,22 +43,38 @@ def put_in_database(admin, record: dict):
     return services.create_org(admin, {**record, "type": "distributor"}, contact).id
 
 
-@pytest.mark.slow
-def test_labelled_pairs_precision_and_recall(admin):
-    pairs = load_pairs()
-    assert len(pairs) >= 200 and {p["kind"] for p in pairs} >= {"credit_code", "renamed_branch",
-                                                               "same_brand_other_province"}
+def import_pairs(admin, pairs: list[dict]) -> tuple[dict, list[dict]]:
+    """Puts each a in the database, imports every b in one file: (quality figures, the import's rows)."""
     a_ids = [put_in_database(admin, p["a"]) for p in pairs]
     staged = imports.stage(admin, "pairs.csv", to_csv([p["b"] for p in pairs]))
     _record, payload = imports.load(admin, staged.id)
     assert not payload["errors"] and len(payload["rows"]) == len(pairs)
-    result = quality.evaluate(pairs, payload["rows"], a_ids)
+    return quality.evaluate(pairs, payload["rows"], a_ids), payload["rows"]
+
+
+@pytest.mark.slow
+def test_labelled_pairs_precision_and_recall(admin):
+    pairs = load_pairs()
+    assert len(pairs) >= 200 and {p["kind"] for p in pairs} >= {"credit_code", "renamed_branch",
+                                                               "same_brand_other_province", "same_name_other_city",
+                                                               "short_name_same_address"}
+    result, rows = import_pairs(admin, pairs)
     print(json.dumps(result, ensure_ascii=False))
-    assert result["auto_precision"] >= 0.95, result
-    assert result["flagged_recall"] >= 0.95, result
-    lvyuan = [(p, row) for p, row in zip(pairs, payload["rows"], strict=True)
+    assert all(result[measure] >= 0.95 for measure in MEASURES), result
+    lvyuan = [(p, row) for p, row in zip(pairs, rows, strict=True)
               if p["kind"] == "same_brand_other_province" and "绿源" in p["a"]["name"]]
     assert len(lvyuan) >= 2 and all(row["decision"] == "new" for _p, row in lvyuan)
+
+
+@pytest.mark.slow
+def test_held_out_pairs_are_reported_apart(admin):
+    """Hand-written pairs nobody tuned the rules on: the figures estimate quality on unseen names. The floor
+    guards against a regression at the level measured when the set was first used; it is not a target."""
+    pairs = load_pairs(HELD_OUT)
+    assert len(pairs) >= 80
+    result, _rows = import_pairs(admin, pairs)
+    print("held-out", json.dumps(result, ensure_ascii=False))
+    assert all(result[measure] >= HELD_OUT_FLOOR for measure in MEASURES), result
 
 
 def test_evaluate_counts_correctly():

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from matching import BuyerRecord, dedupe, normalise_company, valid_credit_code
+from matching.regions import places_agree
 
 DATA = json.loads(Path(__file__).with_name("dedupe_set.json").read_text(encoding="utf-8"))
 
@@ -19,10 +20,73 @@ DATA = json.loads(Path(__file__).with_name("dedupe_set.json").read_text(encoding
     ("永辉超市（福州仓山）分公司", "永辉超市", "福州仓山"),
     ("兴国县富硒农民专业合作社", "富硒", ""),
     ("延边朝鲜族自治州长白山珍品集团有限公司", "长白山珍品", ""),
+    # a trade name that is a region name elsewhere stays: 东方 (东方市) would leave 红 alone,
+    # 青山 and 富民 are districts of other cities than the prefix before them
+    ("成都东方红商贸股份有限公司", "东方红商贸", ""),
+    ("泉州青山果蔬配送有限公司", "青山果蔬配送", ""),
+    ("德州富民生鲜配送有限公司", "富民生鲜配送", ""),
+    ("富民生鲜配送有限公司", "富民生鲜配送", ""),
 ])
 def test_normalise_company(name, core, branch):
     got = normalise_company(name)
     assert (got.core, got.branch) == (core, branch)
+
+
+def test_name_places_keep_every_reading_of_an_ambiguous_region():
+    assert normalise_company("江西省赣州市兴国县绿源农业发展有限公司").places == ("360732",)
+    assert {"110105", "220104"} <= set(normalise_company("朝阳鲜丰超市有限公司").places)
+    assert normalise_company("绿源农业发展有限公司").places == ()
+
+
+@pytest.mark.parametrize("a, b, agree", [
+    (("360700",), ("360732",), True),    # 赣州 holds 兴国
+    (("360000",), ("360700",), True),    # 江西 holds 赣州
+    (("360732",), ("360731",), False),   # 兴国 vs 于都
+    (("360700",), ("360800",), False),   # 赣州 vs 吉安
+    (("110105", "220104"), ("220100",), True),  # 朝阳 may be Changchun's district
+])
+def test_places_agree(a, b, agree):
+    assert places_agree(a, b) is agree
+
+
+def _decide_pair(a: dict, b: dict) -> dict:
+    return dedupe(_records([{"id": "a", **a}]), _records([{"id": "b", **b}]))[0]
+
+
+def test_same_name_in_another_city_of_the_province_is_new_unless_the_phone_agrees():
+    a = {"name": "赣州绿源商贸有限公司", "county_code": "360702", "phones": ["13900000001"]}
+    b = {"name": "吉安绿源商贸有限公司", "county_code": "360802", "phones": ["13900000002"]}
+    got = _decide_pair(a, b)
+    assert got["decision"] == "new"
+    assert got["reasons"]["stated_regions"] == "different"
+    assert _decide_pair(a, {**b, "phones": ["13900000001"]})["decision"] == "possible"
+
+
+def test_the_address_states_the_city_when_the_name_does_not():
+    a = {"name": "赣州绿源商贸有限公司", "county_code": "360702"}
+    b = {"name": "绿源商贸有限公司", "county_code": "360802", "address": "江西省吉安市吉州区永叔路8号"}
+    assert _decide_pair(a, b)["decision"] == "new"
+    same_city = {**b, "county_code": "360702", "address": "江西省赣州市章贡区文清路8号"}
+    assert _decide_pair(a, same_city)["reasons"]["stated_regions"] == "same"
+    assert _decide_pair(a, same_city)["decision"] == "duplicate"
+
+
+def test_a_bare_trade_name_with_the_same_address_is_a_duplicate():
+    address = "宁德市福安市农贸路159号"
+    a = {"name": "宁德新禾农产品批发市场有限公司", "county_code": "350981", "address": address}
+    got = _decide_pair(a, {"name": "宁德新禾", "county_code": "350981", "address": address})
+    assert (got["decision"], got["of"], got["reasons"]["short_name"]) == ("duplicate", "a", True)
+    assert got["reasons"]["name_similarity"] < 0.5  # the reasons say how far the names are apart
+    elsewhere = {"name": "宁德新禾", "county_code": "350902", "address": "宁德市蕉城区八一路2号"}
+    assert _decide_pair(a, elsewhere)["decision"] == "new"
+
+
+def test_a_typo_with_the_same_phone_in_the_same_county_is_a_duplicate():
+    a = {"name": "长沙鑫隆食品股份有限公司", "county_code": "430102", "phones": ["13184402438"],
+         "address": "长沙市芙蓉区人民路163号"}
+    b = {"name": "长沙鑫龙食品股份有限公司", "county_code": "430102", "phones": ["13184402438"]}
+    assert _decide_pair(a, b)["decision"] == "duplicate"
+    assert _decide_pair(a, {**b, "phones": ["13184400000"]})["decision"] != "duplicate"
 
 
 def test_credit_code_check_character():
