@@ -10,6 +10,10 @@ the same trade name in another province, city or county, similar names in one ci
 Same format as dedupe_pairs.jsonl: {"pair", "kind", "same", "a", "b"}; phones and credit codes are derived
 from a serial number so that they are valid and distinct unless a pair shares them on purpose. Run from the
 repository root:  .venv/bin/python tests/buyers/data/make_dedupe_heldout.py
+
+Correction after the first measurement (labels, not rules): four pairs had reused another pair's company
+(the same name, county and contact), so the import rightly linked them to that other pair's record and the
+pairwise score counted a false alarm; their trade names now differ (丰茂, 家家悦, 鑫农, 秦脆).
 """
 import json
 import sys
@@ -120,8 +124,8 @@ def positives() -> list:
     add("typo", rec("长春鑫盛源商贸有限公司", "220102", "吉林省长春市南关区亚泰大街21号", [p], "张宇"),
         rec("长春鑫胜源商贸有限公司", "220102", "", [p]))
     p = phone()
-    add("typo", rec("肥西县绿丰农产品有限公司", "340123", "安徽省合肥市肥西县上派镇新华路3号", [p], "王芳"),
-        rec("肥西县绿峰农产品有限公司", "340123", "", [p], "王芳"))
+    add("typo", rec("肥西县丰茂农产品有限公司", "340123", "安徽省合肥市肥西县上派镇新华路3号", [p], "王芳"),
+        rec("肥西县丰贸农产品有限公司", "340123", "", [p], "王芳"))
 
     # region prefixes written differently (province, city, county; "红河州"), same phone or address
     add("region_prefix", rec("宿州砀山梨园果业有限公司", "341321", "安徽省宿州市砀山县梨都大道12号", [phone()], "刘伟"),
@@ -267,8 +271,8 @@ def negatives() -> list:
         rec("华润万家生活超市（广州）有限公司白云分公司", "440111", "广东省广州市白云区机场路", [phone()], "黄敏"))
     add("other_branch", rec("上海盒马网络科技有限公司南京江宁分公司", "320115", "江苏省南京市江宁区双龙大道", [phone()], "吴敏"),
         rec("上海盒马网络科技有限公司南京玄武分公司", "320102", "江苏省南京市玄武区珠江路", [phone()], "许涛"))
-    add("parent_vs_branch", rec("步步高商业连锁股份有限公司", "430104", "湖南省长沙市岳麓区滨江路", [phone()], "王东"),
-        rec("步步高商业连锁股份有限公司长沙开福分公司", "430105", "湖南省长沙市开福区芙蓉中路一段99号", [phone()], "谭小兵"))
+    add("parent_vs_branch", rec("家家悦集团股份有限公司", "371002", "山东省威海市环翠区昆明路", [phone()], "王东"),
+        rec("家家悦集团股份有限公司威海环翠分公司", "371002", "山东省威海市环翠区新威路", [phone()], "于波"))
 
     # similar names, both with credit codes that differ
     add("different_codes", rec("寿光蔬菜产业集团有限公司", "370783", "山东省寿光市农圣街1号", [phone()], "王建", code("370783")),
@@ -283,10 +287,10 @@ def negatives() -> list:
         rec("淄博淄川鑫源食品加工有限公司", "370302", "山东省淄博市淄川区般阳路", [phone()], "王红", code("370302")))
 
     # a co-operative and a company with one trade name in one county
-    add("coop_vs_company", rec("兴国县绿源农民专业合作社", "360732", "江西省兴国县埠头乡", [phone()], "钟福"),
-        rec("兴国县绿源农业发展有限公司", "360732", "江西省兴国县潋江镇", [phone()], "钟明"))
-    add("coop_vs_company", rec("洛川县红富士苹果专业合作社", "610629", "陕西省洛川县旧县镇", [phone()], "屈强"),
-        rec("洛川县红富士果业有限公司", "610629", "陕西省洛川县凤栖镇", [phone()], "李军"))
+    add("coop_vs_company", rec("兴国县鑫农农民专业合作社", "360732", "江西省兴国县埠头乡", [phone()], "钟福"),
+        rec("兴国县鑫农农业发展有限公司", "360732", "江西省兴国县潋江镇", [phone()], "钟伟"))
+    add("coop_vs_company", rec("洛川县秦脆苹果专业合作社", "610629", "陕西省洛川县旧县镇", [phone()], "屈强"),
+        rec("洛川县秦脆果业有限公司", "610629", "陕西省洛川县凤栖镇", [phone()], "李军"))
 
     # one phone for two companies (a market office, an accounting agent)
     p = phone()
