@@ -39,11 +39,11 @@ class CompanyName:
     places: tuple = ()   # every code that most specific region name may stand for (朝阳: Beijing, Changchun ...)
 
 
-def region_prefix(text: str) -> tuple[str, tuple[str, ...], list[tuple[str, tuple]]]:
+def region_prefix(text: str, full_names_only: bool = False) -> tuple[str, tuple[str, ...], list[tuple[str, tuple]]]:
     """Strips a chain of region names from the front of normalised text. Each name must lie inside the
     one before it, so 泉州青山 stops after 泉州 (青山 is a district of Wuhan and Baotou, not of Quanzhou).
     Returns (rest, codes of the last name, steps to undo: (text before, codes before) per name)."""
-    names = region_codes()
+    names = region_codes(full_names_only)
     scope: tuple[str, ...] = ()
     steps: list[tuple[str, tuple]] = []
     while len(text) > 1:

@@ -97,8 +97,9 @@ def _relation(a: Prepared, b: Prepared) -> str | None:
 
 @lru_cache(maxsize=200_000)
 def _address_places(address: str) -> tuple:
-    """The region an address starts with (江西省赣州市兴国县... -> 兴国县), computed only for near names."""
-    return region_prefix(address)[1] if address else ()
+    """The region an address starts with (江西省赣州市兴国县... -> 兴国县), computed only for near names;
+    full region names only, as 中山路 or 北京路 starts many addresses."""
+    return region_prefix(address, full_names_only=True)[1] if address else ()
 
 
 def _stated_regions(a: Prepared, b: Prepared) -> str | None:

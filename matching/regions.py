@@ -89,12 +89,9 @@ def short_region_name(name: str) -> str | None:
     return short if len(short) >= 2 else None
 
 
-@lru_cache(maxsize=1)
-def region_codes() -> dict[str, tuple[str, ...]]:
-    """Full and short region names -> every code the name stands for (朝阳: Beijing's district, Changchun's
-    district, Liaoning's city), first the code of the first row, from refdata/regions.csv (columns code,name)
-    if present, else the 2024 county list of the shared data."""
-    codes: dict[str, list[str]] = {}
+def _region_rows() -> list[tuple[str, str]]:
+    """(code, name) rows from refdata/regions.csv (columns code,name) if present, else the 2024 county list
+    of the shared data; 市辖区 and 县 placeholders left out."""
     path = ROOT / "refdata" / "regions.csv"
     rows: list[tuple[str, str]] = []
     if path.is_file():
@@ -105,11 +102,18 @@ def region_codes() -> dict[str, tuple[str, ...]]:
         if txt:
             rows = [tuple(line.split(maxsplit=1)) for line in txt.read_text(encoding="utf-8").splitlines()
                     if len(line.split(maxsplit=1)) == 2]
-    for code, name in rows:
-        code, name = code.strip(), name.strip()
-        if not name or name in ("市辖区", "县"):
-            continue
-        for key in (name, short_region_name(name)):
+    rows = [(code.strip(), name.strip()) for code, name in rows]
+    return [(code, name) for code, name in rows if name and name not in ("市辖区", "县")]
+
+
+@lru_cache(maxsize=2)
+def region_codes(full_names_only: bool = False) -> dict[str, tuple[str, ...]]:
+    """Region names -> every code the name stands for (朝阳: Beijing's district, Changchun's district,
+    Liaoning's city), the first row's code first. Short names (江西, 赣州, 兴国) are left out with
+    full_names_only, for text such as addresses where 中山路 and 北京路 are streets."""
+    codes: dict[str, list[str]] = {}
+    for code, name in _region_rows():
+        for key in (name,) if full_names_only else (name, short_region_name(name)):
             if key and code not in codes.setdefault(key, []):
                 codes[key].append(code)
     for key in ("中国", "中华"):

@@ -69,6 +69,8 @@ def test_the_address_states_the_city_when_the_name_does_not():
     same_city = {**b, "county_code": "360702", "address": "江西省赣州市章贡区文清路8号"}
     assert _decide_pair(a, same_city)["reasons"]["stated_regions"] == "same"
     assert _decide_pair(a, same_city)["decision"] == "duplicate"
+    street = {**same_city, "address": "中山路12号"}  # a street named after a city states no place
+    assert _decide_pair(a, street)["reasons"]["stated_regions"] is None
 
 
 def test_a_bare_trade_name_with_the_same_address_is_a_duplicate():
