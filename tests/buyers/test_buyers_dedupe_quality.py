@@ -77,6 +77,20 @@ def test_held_out_pairs_are_reported_apart(admin):
     assert all(result[measure] >= HELD_OUT_FLOOR for measure in MEASURES), result
 
 
+def test_the_official_sees_why_a_row_is_only_possible(client, login_as, make_org):
+    """Same trade name, another city of the province, one phone: possible, and the preview says the places
+    differ (the reasons shown must be the ones that decided)."""
+    make_org("赣州绿源商贸有限公司", county_code="360702", contacts=[{"name": "钟丽", "phone": "13907970011"}])
+    login_as("official", region_code="360000")
+    row = {"name": "吉安绿源商贸有限公司", "credit_code": "", "county_code": "360802", "address": "",
+           "contact_name": "肖华", "phones": ["13907970011"]}
+    response = client.post("/buyers/admin/import", data={"file": (io.BytesIO(to_csv([row])), "buyers.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "疑似重复" in page and "名称或地址所示地区不同" in page
+
+
 def test_evaluate_counts_correctly():
     pairs = [{"same": True, "kind": "x"}, {"same": True, "kind": "y"}, {"same": False, "kind": "z"},
              {"same": False, "kind": "w"}]
