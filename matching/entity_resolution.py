@@ -4,11 +4,13 @@ an existing (or earlier incoming) record, or a possible duplicate for an officia
 Pipeline (as in record-linkage tools): normalise -> block -> score candidate pairs -> decide,
 with reasons. Company names are compared after removing region prefixes (江西省赣州市...),
 bracketed regions ((江西), (中国)), company-form suffixes (有限公司, 有限责任公司, 股份有限公司,
-集团, 合作社 ...) and full-width forms; a branch (...福州分公司) is kept apart and must agree.
-Blocking keys: credit code, phone, normalised core name, and the brand (core without trade
-words such as 农业发展/商贸) -- so each record meets a handful of candidates, not everyone.
+集团, 合作社 ...) and full-width forms (matching/company_names.py); a branch (...福州分公司) is
+kept apart and must agree. Blocking keys: credit code, phone, normalised core name, and the brand
+(core without trade words such as 农业发展/商贸) -- so each record meets a handful of candidates.
 Evidence: same credit code decides; phone, address, county and contact support a name match;
-similar names in different provinces with no shared evidence are different companies.
+places the records state (the region in the name, else the start of the address) that differ
+are against it (赣州绿源商贸 / 吉安绿源商贸), and only a shared phone then asks an official;
+a bare trade name (赣州绿源) with the same county or city and phone or address is a duplicate.
 """
 from __future__ import annotations
 
