@@ -24,7 +24,8 @@ TRADE_WORDS = ("农业发展", "农业开发", "农业科技", "农副产品", "
                "科技发展", "科技", "发展", "实业", "贸易", "商贸", "国际贸易", "进出口", "食品", "果蔬", "蔬菜",
                "水果", "超市", "连锁", "电子商务", "电商", "供应链管理", "供应链", "物流", "批发市场", "市场",
                "投资", "开发", "种植", "养殖", "生态", "管理", "服务", "餐饮", "配送", "网络", "信息技术",
-               "生鲜", "粮油")
+               "生鲜", "粮油", "果业", "茶业", "米业", "乳业", "蛋业", "肉业", "禽业", "菌业", "种业", "水产",
+               "果品", "茶叶", "花卉", "苗木", "药材", "畜牧", "产销")
 MIN_TRADE_NAME = 2  # a 字号 has at least two characters (企业名称登记管理规定)
 _BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 NON_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
@@ -48,8 +49,11 @@ def region_prefix(text: str, full_names_only: bool = False) -> tuple[str, tuple[
     steps: list[tuple[str, tuple]] = []
     while len(text) > 1:
         for length in range(min(12, len(text) - 1), 1, -1):
-            codes = names.get(text[:length])
-            if codes and scope:
+            piece = text[:length]
+            if piece not in names:
+                continue
+            codes = names[piece]
+            if scope:
                 codes = tuple(c for c in codes if any(within(c, s) for s in scope))
             if codes:
                 steps.append((text, scope))
@@ -60,6 +64,14 @@ def region_prefix(text: str, full_names_only: bool = False) -> tuple[str, tuple[
     return text, scope, steps
 
 
+@lru_cache(maxsize=20_000)
+def branch_key(branch: str) -> str:
+    """What a branch is compared by: its region code when the branch is a region named without doubt
+    (武汉洪山 and 洪山 are both 420111), else its text (鼓楼 is a district of four cities)."""
+    rest, codes, _steps = region_prefix(branch + "|")  # the sentinel lets the whole branch be a region
+    return codes[0] if rest == "|" and len(codes) == 1 else branch
+
+
 def _suffix_pattern(suffixes) -> re.Pattern:
     """Strips any run of the suffixes at the end, keeping at least one character."""
     alternatives = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
@@ -68,6 +80,7 @@ def _suffix_pattern(suffixes) -> re.Pattern:
 
 _LEGAL_TAIL = _suffix_pattern(LEGAL_SUFFIXES)
 _TRADE_TAIL = _suffix_pattern(TRADE_WORDS)
+_TRADE_SET = frozenset(TRADE_WORDS)
 _ONLY_TRADE = re.compile("(?:" + "|".join(sorted(map(re.escape, TRADE_WORDS), key=len, reverse=True)) + ")+")
 _BRANCH_TAIL = re.compile("(?:" + "|".join(BRANCH_MARKERS) + ")$")
 
@@ -79,7 +92,9 @@ def _strip_suffixes(text: str, pattern: re.Pattern) -> str:
 
 def _core_and_brand(text: str) -> tuple[str, str]:
     core = _strip_suffixes(text, _LEGAL_TAIL) or text
-    brand = "" if _ONLY_TRADE.fullmatch(core) else (_strip_suffixes(core, _TRADE_TAIL) or core)
+    brand = _strip_suffixes(core, _TRADE_TAIL) or core
+    if brand in _TRADE_SET and _ONLY_TRADE.fullmatch(core):  # 果蔬配送: trade words, no trade name
+        brand = ""
     return core, brand
 
 
@@ -98,6 +113,8 @@ def _strip_region_suffix(text: str) -> str:
 
 def _split_branch(text: str) -> tuple[str, str]:
     """(company, branch) of a name ending in a branch marker; the branch keeps the region it names."""
+    if not text.endswith(BRANCH_MARKERS):
+        return text, ""
     for marker in BRANCH_MARKERS:
         if text.endswith(marker) and len(text) > len(marker):
             body = text[: -len(marker)]
@@ -134,6 +151,8 @@ def normalise_company(name: str) -> CompanyName:
     while len(brand) < MIN_TRADE_NAME and steps:  # 东方红商贸: 东方 is the trade name, not 东方市
         text, scope = steps.pop()
         core, brand = _core_and_brand(text)
-    named = [codes for codes in (scope, *bracketed) if codes and codes[0] != "000000"]
-    places = max(named, key=_level, default=())
+    places = scope if scope and scope[0] != "000000" else ()
+    if bracketed:
+        named = [codes for codes in (scope, *bracketed) if codes and codes[0] != "000000"]
+        places = max(named, key=_level, default=())
     return CompanyName(core, brand, branch, places[0] if places else "", places)

@@ -22,14 +22,15 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .company_names import MIN_TRADE_NAME, NON_WORD, CompanyName, normalise_company, region_prefix
+from .company_names import MIN_TRADE_NAME, NON_WORD, CompanyName, branch_key, normalise_company, region_prefix
 from .normalise import to_simplified
 from .records import BuyerRecord
 from .regions import places_agree, region_relation
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-MAX_BLOCK = 200  # a name key shared by more records than this is too generic to block on
+MAX_BLOCK = 200  # a name or address key shared by more records than this is too generic to block on
+MIN_ADDRESS = 8  # characters: 江西省兴国县 alone names no premises
 
 
 def valid_credit_code(code: str | None) -> bool:
@@ -68,12 +69,14 @@ class Prepared:
         return cls(record, name, credit, phones, county, address)
 
     def blocking_keys(self) -> list[str]:
-        keys = [f"n:{self.name.core}|{self.name.branch}"]
+        keys = [f"n:{self.name.core}|{branch_key(self.name.branch)}"]
         if len(self.name.brand) >= 2:
             keys.append(f"b:{self.name.brand}")
         if self.credit:
             keys.append(f"c:{self.credit}")
         keys.extend(f"p:{p}" for p in self.phones)
+        if len(self.address) >= MIN_ADDRESS:  # a typo in the name, the same premises
+            keys.append(f"a:{self.address}")
         return keys
 
 
@@ -125,7 +128,7 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, dict]:
     name_sim = fuzz.ratio(a.name.core, b.name.core) / 100
     name_sim = max(name_sim, 0.97 * fuzz.ratio(a.name.brand, b.name.brand) / 100
                    if min(len(a.name.brand), len(b.name.brand)) >= 3 else 0.0)
-    short = name_sim < 0.75 and _short_form(a.name, b.name)
+    short = name_sim < 0.75 and a.name.brand == b.name.brand and _short_form(a.name, b.name)
     same_credit = bool(a.credit) and a.credit == b.credit
     diff_credit = bool(a.credit) and bool(b.credit) and a.credit != b.credit
     phone = bool(a.phones & b.phones)
@@ -137,7 +140,7 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, dict]:
                "phone": phone, "region": relation,
                "address_similarity": None if address is None else round(address, 3),
                "contact": contact}
-    if a.name.branch != b.name.branch:
+    if a.name.branch != b.name.branch and branch_key(a.name.branch) != branch_key(b.name.branch):
         reasons["branch"] = [a.name.branch, b.name.branch]
     if short:
         reasons["short_name"] = True
@@ -148,7 +151,9 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, dict]:
     region_value = {"county": 1.0, "prefecture": 0.8, "province": 0.6, "none": 0.0, None: 0.4}[relation]
     name_value = max(name_sim, 0.9) if short else name_sim  # a bare trade name is a strong name match
     score = 0.55 * name_value + 0.2 * phone + 0.1 * (address or 0.0) + 0.1 * region_value + 0.05 * contact
-    return _decide(reasons, name_sim, address, diff_credit), round(min(score, 0.99), 4), reasons
+    # most candidates (a shared brand, other trades) are far apart: _decide would say "new" too
+    decision = "new" if name_sim < 0.5 and not short else _decide(reasons, name_sim, address, diff_credit)
+    return decision, round(min(score, 0.99), 4), reasons
 
 
 def _decide(reasons: dict, name_sim: float, address: float | None, diff_credit: bool) -> str:
@@ -199,7 +204,7 @@ class DedupeIndex:
         seen: dict[int, None] = {}
         for key in prepared.blocking_keys():
             block = self.blocks.get(key, ())
-            if key[0] in "nb" and len(block) > MAX_BLOCK:
+            if key[0] in "nba" and len(block) > MAX_BLOCK:
                 continue
             for position in block:
                 seen.setdefault(position, None)

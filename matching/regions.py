@@ -106,16 +106,23 @@ def _region_rows() -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows if name and name not in ("市辖区", "县")]
 
 
-@lru_cache(maxsize=2)
-def region_codes(full_names_only: bool = False) -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=4)
+def region_codes(full_names_only: bool = False, abbreviations: bool = True) -> dict[str, tuple[str, ...]]:
     """Region names -> every code the name stands for (朝阳: Beijing's district, Changchun's district,
     Liaoning's city), the first row's code first. Short names (江西, 赣州, 兴国) are left out with
-    full_names_only, for text such as addresses where 中山路 and 北京路 are streets."""
+    full_names_only, for text such as addresses where 中山路 and 北京路 are streets. With abbreviations,
+    an autonomous prefecture is also known as its short name with 州 (黔东南州, 恩施州, 红河州), the way
+    company names and addresses write it."""
     codes: dict[str, list[str]] = {}
-    for code, name in _region_rows():
+    rows = _region_rows()
+    for code, name in rows:
         for key in (name,) if full_names_only else (name, short_region_name(name)):
             if key and code not in codes.setdefault(key, []):
                 codes[key].append(code)
+    for code, name in rows if abbreviations else ():
+        short = short_region_name(name) if name.endswith("自治州") else None
+        if short:
+            codes.setdefault(short + "州", [code])
     for key in ("中国", "中华"):
         codes.setdefault(key, ["000000"])
     return {key: tuple(values) for key, values in codes.items()}
@@ -124,7 +131,7 @@ def region_codes(full_names_only: bool = False) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def region_names() -> dict[str, str]:
     """Full and short region names -> code (province/prefecture/county): the first of region_codes()."""
-    return {name: codes[0] for name, codes in region_codes().items()}
+    return {name: codes[0] for name, codes in region_codes(abbreviations=False).items()}
 
 
 def within(code: str, scope: str) -> bool:
@@ -139,4 +146,10 @@ def within(code: str, scope: str) -> bool:
 def places_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Can two named places be one place? Each is the codes one name may stand for; they agree when
     some reading of one lies inside some reading of the other (赣州 and 兴国 agree, 兴国 and 于都 do not)."""
-    return any(within(x, y) or within(y, x) for x in a for y in b)
+    if a == b:
+        return True
+    for x in a:
+        for y in b:
+            if within(x, y) or within(y, x):
+                return True
+    return False

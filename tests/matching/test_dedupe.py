@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from matching import BuyerRecord, dedupe, normalise_company, valid_credit_code
+from matching.company_names import branch_key
 from matching.regions import places_agree
 
 DATA = json.loads(Path(__file__).with_name("dedupe_set.json").read_text(encoding="utf-8"))
@@ -26,10 +27,44 @@ DATA = json.loads(Path(__file__).with_name("dedupe_set.json").read_text(encoding
     ("泉州青山果蔬配送有限公司", "青山果蔬配送", ""),
     ("德州富民生鲜配送有限公司", "富民生鲜配送", ""),
     ("富民生鲜配送有限公司", "富民生鲜配送", ""),
+    ("黔东南州凯里苗香米业有限公司", "苗香米业", ""),  # 黔东南州: how 黔东南苗族侗族自治州 is written
+    ("中百仓储超市有限公司武汉洪山分公司", "中百仓储超市", "武汉洪山"),
 ])
 def test_normalise_company(name, core, branch):
     got = normalise_company(name)
     assert (got.core, got.branch) == (core, branch)
+
+
+def test_trade_words_beyond_the_common_ones_leave_the_trade_name():
+    assert normalise_company("文山三七之乡药材贸易有限公司").brand == "三七之乡"
+    assert normalise_company("琼海市椰风水产有限公司").brand == "椰风"
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("武汉洪山", "洪山", True),          # 洪山 is only Wuhan's district
+    ("大连瓦房店", "瓦房店", True),
+    ("南京鼓楼", "鼓楼", False),         # 鼓楼 is a district of four cities: the text must agree
+    ("大连", "大连瓦房店", False),       # the city's branch is not the county's
+])
+def test_branches_compare_by_the_place_they_name(a, b, same):
+    assert (branch_key(a) == branch_key(b)) is same
+
+
+def test_a_branch_written_without_its_city_is_the_same_branch():
+    address = "湖北省武汉市洪山区珞喻路456号"
+    a = {"name": "中百仓储超市有限公司武汉洪山分公司", "county_code": "420111", "address": address}
+    got = _decide_pair(a, {"name": "中百仓储超市洪山分公司", "county_code": "420111", "address": address})
+    assert got["decision"] == "duplicate" and "branch" not in got["reasons"]
+    other = {"name": "中百仓储超市有限公司武汉江岸分公司", "county_code": "420102", "address": "武汉市江岸区台北路"}
+    assert _decide_pair(a, other)["decision"] == "new"
+
+
+def test_the_same_premises_bring_a_typo_to_an_official():
+    """No shared phone or name key: the address key makes the pair a candidate at all."""
+    address = "辽宁省沈阳市铁西区兴华南街9号"
+    a = {"name": "沈阳铁西鑫旺肉业有限公司", "county_code": "210106", "address": address}
+    got = _decide_pair(a, {"name": "沈阳铁西鑫望肉业有限公司", "county_code": "210106", "address": address})
+    assert (got["decision"], got["of"]) == ("possible", "a")
 
 
 def test_name_places_keep_every_reading_of_an_ambiguous_region():
