@@ -4,7 +4,7 @@ Every pair's first record is put in the buyer database, every second record is i
 the import's decisions are scored with buyers.quality. "Precision and recall" of issue #4 (see
 buyers.quality): of the flagged rows (duplicate or possible, what the official sees) and of the automatic
 duplicates; all four figures must stay >= 0.95 on dedupe_pairs.jsonl, and the two different 绿源 companies
-stay apart. dedupe_heldout.jsonl (hand-written, committed before the rules were tuned) is reported apart.
+stay apart. The hand-written held-out sets (dedupe_heldout*.jsonl) are reported apart.
 """
 import csv
 import io
@@ -18,8 +18,6 @@ from buyers.columns import IMPORT_COLUMNS
 
 DATA = Path(__file__).parent / "data"
 PAIRS = DATA / "dedupe_pairs.jsonl"
-HELD_OUT = DATA / "dedupe_heldout.jsonl"
-HELD_OUT_FLOOR = 0.8
 MEASURES = ("auto_precision", "auto_recall", "flagged_precision", "flagged_recall")
 
 
@@ -66,15 +64,21 @@ def test_labelled_pairs_precision_and_recall(admin):
     assert len(lvyuan) >= 2 and all(row["decision"] == "new" for _p, row in lvyuan)
 
 
+# Hand-written sets nobody tuned the rules on when they were written (see their make_*.py): the figures estimate
+# quality on unseen names. dedupe_heldout.jsonl was read pair by pair after its first measurement and guided
+# the second round of rules, so dedupe_heldout2.jsonl (written before that round) is the honest one now. The
+# floors guard against a regression below the level first measured after tuning; they are not targets.
+HELD_OUT_FLOORS = {"dedupe_heldout.jsonl": 0.9, "dedupe_heldout2.jsonl": 0.7}
+
+
 @pytest.mark.slow
-def test_held_out_pairs_are_reported_apart(admin):
-    """Hand-written pairs nobody tuned the rules on: the figures estimate quality on unseen names. The floor
-    guards against a regression at the level measured when the set was first used; it is not a target."""
-    pairs = load_pairs(HELD_OUT)
-    assert len(pairs) >= 80
+@pytest.mark.parametrize("name", sorted(HELD_OUT_FLOORS))
+def test_held_out_pairs_are_reported_apart(admin, name):
+    pairs = load_pairs(DATA / name)
+    assert len(pairs) >= 50
     result, _rows = import_pairs(admin, pairs)
-    print("held-out", json.dumps(result, ensure_ascii=False))
-    assert all(result[measure] >= HELD_OUT_FLOOR for measure in MEASURES), result
+    print(name, json.dumps(result, ensure_ascii=False))
+    assert all(result[measure] >= HELD_OUT_FLOORS[name] for measure in MEASURES), result
 
 
 def test_the_official_sees_why_a_row_is_only_possible(client, login_as, make_org):

@@ -6,6 +6,9 @@ dedupe_heldout.jsonl was looked at pair by pair after its first measurement, so 
 quality on unseen names; this set does, for the changes made after that look. Every pair uses its own trade
 name, so no b is also a copy of another pair's company. Same format and helpers as make_dedupe_heldout.py.
 Run from the repository root:  .venv/bin/python tests/buyers/data/make_dedupe_heldout2.py
+
+Correction after the first measurement (labels, not rules): two other-branch pairs had reused a branch
+of a same-company pair (浦东, 瓦房店), so the import rightly linked them to it; they now name other branches.
 """
 import json
 import sys
@@ -148,11 +151,11 @@ def negatives() -> list:
         rec("凯里市苗乡生态米业有限公司", "522601", "贵州省黔东南州凯里市宁波路", [phone()], "龙梅"))
 
     add("other_branch", rec("联华超市股份有限公司上海崇明分公司", "310151", "上海市崇明区八一路", [phone()], "施敏"),
-        rec("联华超市股份有限公司上海浦东分公司", "310115", "上海市浦东新区浦建路", [phone()], "陆军"))
+        rec("联华超市股份有限公司上海闵行分公司", "310112", "上海市闵行区莘庄镇", [phone()], "陆军"))
     add("other_branch", rec("北京华联综合超市股份有限公司南宁青秀分公司", "450103", "广西南宁市青秀区民族大道", [phone()], "韦华"),
         rec("北京华联综合超市股份有限公司南宁兴宁分公司", "450102", "广西南宁市兴宁区朝阳路", [phone()], "黄强"))
     add("other_branch", rec("大商股份有限公司大连分公司", "210202", "辽宁省大连市中山区青三街", [phone()], "于丽"),
-        rec("大商股份有限公司大连瓦房店分公司", "210281", "辽宁省大连市瓦房店市共济街", [phone()], "王明"))
+        rec("大商股份有限公司大连金州分公司", "210213", "辽宁省大连市金州区斯大林路", [phone()], "王明"))
     add("parent_vs_branch", rec("大理市苍洱乳业有限公司", "532901", "云南省大理州大理市下关镇", [phone()], "段明"),
         rec("大理市苍洱乳业有限公司下关分公司", "532901", "云南省大理州大理市下关镇建设路", [phone()], "杨丽"))
 
