@@ -304,14 +304,18 @@ def negatives() -> list:
     return out
 
 
-def main() -> None:
-    pairs = positives() + negatives()
-    path = Path(__file__).with_name("dedupe_heldout.jsonl")
+def write(pairs: list, filename: str) -> None:
+    """One JSON line a pair, next to this script."""
+    path = Path(__file__).with_name(filename)
     with path.open("w", encoding="utf-8") as handle:
         for index, (kind, same, a, b) in enumerate(pairs):
             handle.write(json.dumps({"pair": index, "kind": kind, "same": same, "a": a, "b": b},
                                     ensure_ascii=False) + "\n")
     print(f"{len(pairs)} pairs ({sum(p[1] for p in pairs)} same, {sum(not p[1] for p in pairs)} different) -> {path}")
+
+
+def main() -> None:
+    write(positives() + negatives(), "dedupe_heldout.jsonl")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ Run from the repository root:  .venv/bin/python tests/buyers/data/make_dedupe_he
 Correction after the first measurement (labels, not rules): two other-branch pairs had reused a branch
 of a same-company pair (浦东, 瓦房店), so the import rightly linked them to it; they now name other branches.
 """
-import json
 import sys
 from pathlib import Path
 
@@ -179,13 +178,7 @@ def negatives() -> list:
 
 
 def main() -> None:
-    pairs = positives() + negatives()
-    path = Path(__file__).with_name("dedupe_heldout2.jsonl")
-    with path.open("w", encoding="utf-8") as handle:
-        for index, (kind, same, a, b) in enumerate(pairs):
-            handle.write(json.dumps({"pair": index, "kind": kind, "same": same, "a": a, "b": b},
-                                    ensure_ascii=False) + "\n")
-    print(f"{len(pairs)} pairs ({sum(p[1] for p in pairs)} same, {sum(not p[1] for p in pairs)} different) -> {path}")
+    first.write(positives() + negatives(), "dedupe_heldout2.jsonl")
 
 
 if __name__ == "__main__":
