@@ -1,10 +1,15 @@
-"""De-duplication quality on labelled pairs: precision and recall of the import's decisions.
+"""De-duplication quality on labelled pairs: precision and recall of the import's decisions (issue #4).
 
-A pair (a, b) says whether b is the same company as a. With a in the database and b imported:
-- auto precision: of the rows the import marks "duplicate", the share that are truly the pair's a;
-- flagged recall: of the true pairs, the share the import marks "duplicate" or "possible" of a
-  (the official sees every one of them);
-and, for the record, flagged precision and auto recall.
+A pair (a, b) says whether b is the same company as a. With every a in the database and every b imported,
+each b gets one decision ("new", "duplicate of X", "possible duplicate of X"). A decision is right for a
+pair that is the same company when it names a; for a pair of two companies, any link to a is wrong.
+
+"Precision and recall" of the issue are measured on two sets of the import's rows, both held to >= 0.95:
+- the flagged set (duplicate + possible): what the official sees. flagged_precision is the share of flagged
+  rows that name the right twin (each wrong one costs an official a look, and may mislead); flagged_recall
+  the share of true pairs flagged with the right twin (each miss becomes a second record of one buyer);
+- the automatic set (duplicate only): rows the import links without anyone looking, so auto_precision is
+  the share that are right and auto_recall the share of true pairs found without an official.
 """
 
 

@@ -39,7 +39,7 @@ Matching
 Buyers
     dedupe(existing, incoming) -> [{"id", "decision": "new"|"duplicate"|"possible", "of",
         "score", "reasons"}]
-    normalise_company(name) -> CompanyName(core, brand, branch, region_code)
+    normalise_company(name) -> CompanyName(core, brand, branch, region_code, places)
     valid_credit_code(code) -> bool                   GB 32100 check character
 
 Command line: python -m matching rank|allocate|dedupe (see matching/cli.py).

@@ -4,11 +4,13 @@ an existing (or earlier incoming) record, or a possible duplicate for an officia
 Pipeline (as in record-linkage tools): normalise -> block -> score candidate pairs -> decide,
 with reasons. Company names are compared after removing region prefixes (江西省赣州市...),
 bracketed regions ((江西), (中国)), company-form suffixes (有限公司, 有限责任公司, 股份有限公司,
-集团, 合作社 ...) and full-width forms; a branch (...福州分公司) is kept apart and must agree.
-Blocking keys: credit code, phone, normalised core name, and the brand (core without trade
-words such as 农业发展/商贸) -- so each record meets a handful of candidates, not everyone.
+集团, 合作社 ...) and full-width forms (matching/company_names.py); a branch (...福州分公司) is
+kept apart and must agree. Blocking keys: credit code, phone, normalised core name, and the brand
+(core without trade words such as 农业发展/商贸) -- so each record meets a handful of candidates.
 Evidence: same credit code decides; phone, address, county and contact support a name match;
-similar names in different provinces with no shared evidence are different companies.
+places the records state (the region in the name, else the start of the address) that differ
+are against it (赣州绿源商贸 / 吉安绿源商贸), and only a shared phone then asks an official;
+a bare trade name (赣州绿源) with the same county or city and phone or address is a duplicate.
 """
 from __future__ import annotations
 
@@ -20,23 +22,15 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from .company_names import MIN_TRADE_NAME, NON_WORD, CompanyName, branch_key, normalise_company, region_prefix
 from .normalise import to_simplified
 from .records import BuyerRecord
-from .regions import region_names, region_relation
+from .regions import places_agree, region_relation
 
-LEGAL_SUFFIXES = ("集团股份有限公司", "集团有限责任公司", "集团有限公司", "股份有限公司", "有限责任公司",
-                  "有限公司", "农民专业合作社联合社", "农民专业合作社", "专业合作社", "合作联社", "合作社",
-                  "责任公司", "总公司", "集团", "公司", "经营部", "商行", "股份", "厂")
-BRANCH_MARKERS = ("分公司", "分店", "营业部", "分部", "办事处")
-TRADE_WORDS = ("农业发展", "农业开发", "农业科技", "农副产品", "农产品", "生态农业", "现代农业", "农业",
-               "科技发展", "科技", "发展", "实业", "贸易", "商贸", "国际贸易", "进出口", "食品", "果蔬", "蔬菜",
-               "水果", "超市", "连锁", "电子商务", "电商", "供应链管理", "供应链", "物流", "批发市场", "市场",
-               "投资", "开发", "种植", "养殖", "生态", "管理", "服务", "餐饮", "配送", "网络", "信息技术")
-_BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
-_NON_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-MAX_BLOCK = 200  # a name key shared by more records than this is too generic to block on
+MAX_BLOCK = 200  # a name or address key shared by more records than this is too generic to block on
+MIN_ADDRESS = 8  # characters: 江西省兴国县 alone names no premises
 
 
 def valid_credit_code(code: str | None) -> bool:
@@ -56,94 +50,6 @@ def normalise_phone(phone: str) -> str:
     return digits if len(digits) >= 7 else ""
 
 
-@dataclass(frozen=True)
-class CompanyName:
-    core: str            # name without regions, brackets and company-form suffixes
-    brand: str           # core without trailing trade words
-    branch: str          # "福州仓山" of ...福州仓山分公司, else ""
-    region_code: str     # most specific region named in the name, else ""
-
-
-def _strip_region_prefix(text: str, names: dict) -> tuple[str, list[str]]:
-    found = []
-    changed = True
-    while changed and text:
-        changed = False
-        for length in range(min(12, len(text) - 1), 1, -1):
-            piece = text[:length]
-            if piece in names:
-                found.append(names[piece])
-                text, changed = text[length:], True
-                break
-    return text, found
-
-
-def _suffix_pattern(suffixes) -> re.Pattern:
-    """Strips any run of the suffixes at the end, keeping at least one character."""
-    alternatives = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
-    return re.compile(rf"^(.+?)(?:{alternatives})+$")
-
-
-_LEGAL_TAIL = _suffix_pattern(LEGAL_SUFFIXES)
-_TRADE_TAIL = _suffix_pattern(TRADE_WORDS)
-_BRANCH_TAIL = re.compile("(?:" + "|".join(BRANCH_MARKERS) + ")$")
-
-
-def _strip_suffixes(text: str, pattern: re.Pattern) -> str:
-    match = pattern.match(text)
-    return match.group(1) if match else text
-
-
-@lru_cache(maxsize=400_000)
-def normalise_company(name: str) -> CompanyName:
-    """绿源农业发展有限公司（江西） -> core 绿源农业发展, brand 绿源; see module docstring."""
-    names = region_names()
-    text = to_simplified(unicodedata.normalize("NFKC", name or "").lower())
-    regions: list[str] = []
-
-    def bracket(match):
-        inner = _NON_WORD.sub("", match.group(1))
-        if inner in names:
-            regions.append(names[inner])
-            return ""
-        return inner
-    has_branch = bool(_BRANCH_TAIL.search(_NON_WORD.sub("", text)))
-    # a branch's bracketed region names the branch: 永辉超市（福州）分公司
-    text = _NON_WORD.sub("", _BRACKETS.sub((lambda m: m.group(1)) if has_branch else bracket, text))
-    branch = ""
-    for marker in BRANCH_MARKERS:
-        if text.endswith(marker) and len(text) > len(marker):
-            body = text[: -len(marker)]
-            cut = max((body.rfind(s) + len(s) for s in LEGAL_SUFFIXES[:6] if s in body), default=-1)
-            if cut > 0:
-                text, branch = body[:cut], body[cut:]
-            else:
-                rest, _ = _strip_region_suffix(body, names)
-                text, branch = rest, body[len(rest):]
-            branch = branch or marker
-            break
-    text, found = _strip_region_prefix(text, names)
-    regions = found + regions
-    core = _strip_suffixes(text, _LEGAL_TAIL) or text
-    brand = _strip_suffixes(core, _TRADE_TAIL) or core
-    specific = max((c for c in regions if c and c != "000000"),
-                   key=lambda c: (c[4:] != "00", c[2:] != "0000"), default="")
-    return CompanyName(core, brand, _strip_region_prefix(branch, {})[0], specific)
-
-
-def _strip_region_suffix(text: str, names: dict) -> tuple[str, list[str]]:
-    found = []
-    changed = True
-    while changed and len(text) > 2:
-        changed = False
-        for length in range(min(12, len(text) - 2), 1, -1):
-            if text[-length:] in names:
-                found.append(names[text[-length:]])
-                text, changed = text[:-length], True
-                break
-    return text, found
-
-
 @dataclass
 class Prepared:
     record: BuyerRecord
@@ -158,17 +64,19 @@ class Prepared:
         name = normalise_company(record.name)
         credit = record.credit_code if valid_credit_code(record.credit_code) else ""
         county = record.county_code or _county_like(name.region_code)
-        address = _NON_WORD.sub("", to_simplified(unicodedata.normalize("NFKC", record.address).lower()))
+        address = NON_WORD.sub("", to_simplified(unicodedata.normalize("NFKC", record.address).lower()))
         phones = frozenset(p for p in map(normalise_phone, record.phones) if p)
         return cls(record, name, credit, phones, county, address)
 
     def blocking_keys(self) -> list[str]:
-        keys = [f"n:{self.name.core}|{self.name.branch}"]
+        keys = [f"n:{self.name.core}|{branch_key(self.name.branch)}"]
         if len(self.name.brand) >= 2:
             keys.append(f"b:{self.name.brand}")
         if self.credit:
             keys.append(f"c:{self.credit}")
         keys.extend(f"p:{p}" for p in self.phones)
+        if len(self.address) >= MIN_ADDRESS:  # a typo in the name, the same premises
+            keys.append(f"a:{self.address}")
         return keys
 
 
@@ -192,12 +100,35 @@ def _relation(a: Prepared, b: Prepared) -> str | None:
     return rel
 
 
+@lru_cache(maxsize=200_000)
+def _address_places(address: str) -> tuple:
+    """The region an address starts with (江西省赣州市兴国县... -> 兴国县), computed only for near names;
+    full region names only, as 中山路 or 北京路 starts many addresses."""
+    return region_prefix(address, full_names_only=True)[1] if address else ()
+
+
+def _stated_regions(a: Prepared, b: Prepared) -> str | None:
+    """'same' or 'different' for the places the records state themselves (the region in the name, else the
+    region the address starts with); None when either states none. Registration puts the region in the
+    name, so 赣州绿源商贸 and 吉安绿源商贸 are two companies; the county column alone is weaker evidence."""
+    mine = a.name.places or _address_places(a.address)
+    theirs = b.name.places or _address_places(b.address) if mine else ()
+    if not mine or not theirs:
+        return None
+    return "same" if places_agree(mine, theirs) else "different"
+
+
+def _short_form(a: CompanyName, b: CompanyName) -> bool:
+    """One name is the other's bare trade name: 赣州绿源 for 赣州绿源农业发展有限公司."""
+    return len(a.brand) >= MIN_TRADE_NAME and a.brand == b.brand and (a.core == a.brand or b.core == b.brand)
+
+
 def compare(a: Prepared, b: Prepared) -> tuple[str, float, dict]:
     """Decision ('duplicate' | 'possible' | 'new'), score in [0, 1] and reasons for one pair."""
     name_sim = fuzz.ratio(a.name.core, b.name.core) / 100
     name_sim = max(name_sim, 0.97 * fuzz.ratio(a.name.brand, b.name.brand) / 100
                    if min(len(a.name.brand), len(b.name.brand)) >= 3 else 0.0)
-    branch_conflict = a.name.branch != b.name.branch
+    short = name_sim < 0.75 and a.name.brand == b.name.brand and _short_form(a.name, b.name)
     same_credit = bool(a.credit) and a.credit == b.credit
     diff_credit = bool(a.credit) and bool(b.credit) and a.credit != b.credit
     phone = bool(a.phones & b.phones)
@@ -209,33 +140,48 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, dict]:
                "phone": phone, "region": relation,
                "address_similarity": None if address is None else round(address, 3),
                "contact": contact}
-    if branch_conflict:
+    if a.name.branch != b.name.branch and branch_key(a.name.branch) != branch_key(b.name.branch):
         reasons["branch"] = [a.name.branch, b.name.branch]
-    region_value = {"county": 1.0, "prefecture": 0.8, "province": 0.6, "none": 0.0, None: 0.4}[relation]
-    score = (0.55 * name_sim + 0.2 * phone + 0.1 * (address or 0.0) + 0.1 * region_value + 0.05 * contact)
+    if short:
+        reasons["short_name"] = True
+    if name_sim >= 0.75 or short:  # only near names need the places they state
+        reasons["stated_regions"] = _stated_regions(a, b)
     if same_credit:
         return "duplicate", 1.0, reasons
-    score = round(min(score, 0.99), 4)
-    evidence = phone or (address is not None and address >= 0.85) or contact
+    region_value = {"county": 1.0, "prefecture": 0.8, "province": 0.6, "none": 0.0, None: 0.4}[relation]
+    name_value = max(name_sim, 0.9) if short else name_sim  # a bare trade name is a strong name match
+    score = 0.55 * name_value + 0.2 * phone + 0.1 * (address or 0.0) + 0.1 * region_value + 0.05 * contact
+    # most candidates (a shared brand, other trades) are far apart: _decide would say "new" too
+    decision = "new" if name_sim < 0.5 and not short else _decide(reasons, name_sim, address, diff_credit)
+    return decision, round(min(score, 0.99), 4), reasons
+
+
+def _decide(reasons: dict, name_sim: float, address: float | None, diff_credit: bool) -> str:
+    """The rules, from the reasons an official will see (credit codes already agreed or not given)."""
+    phone, relation = reasons["phone"], reasons["region"]
+    near = relation in ("county", "prefecture")
+    evidence = phone or (address is not None and address >= 0.85) or reasons["contact"]
     if diff_credit:
-        return ("possible" if name_sim >= 0.95 and phone and not branch_conflict else "new"), score, reasons
-    if branch_conflict and not phone:
-        return "new", score, reasons
+        return "possible" if name_sim >= 0.95 and phone and "branch" not in reasons else "new"
+    if "branch" in reasons and not phone:
+        return "new"
+    if reasons.get("stated_regions") == "different":  # 赣州X vs 吉安X: only a shared phone asks an official
+        return "possible" if phone else "new"
+    if reasons.get("short_name"):
+        if near and (phone or (address or 0) >= 0.85):
+            return "duplicate"
+        return "possible" if phone or relation == "county" else "new"
     if name_sim >= 0.9:
         if relation == "none" and not evidence:
-            return "new", score, reasons
-        if evidence or relation == "county":
-            return "duplicate", score, reasons
-        return "possible", score, reasons
+            return "new"
+        return "duplicate" if evidence or relation == "county" else "possible"
     if name_sim >= 0.75:
         if evidence and relation != "none":
-            return ("duplicate" if phone and (address or 0) >= 0.6 else "possible"), score, reasons
-        if relation == "county":
-            return "possible", score, reasons
-        return "new", score, reasons
-    if phone and name_sim >= 0.5:
-        return "possible", score, reasons
-    return "new", score, reasons
+            # a typo in the name, the same phone, nothing against: the same company
+            agree = (address or 0) >= 0.6 or (address is None and near)
+            return "duplicate" if phone and agree else "possible"
+        return "possible" if relation == "county" else "new"
+    return "possible" if phone and name_sim >= 0.5 else "new"
 
 
 _RANK = {"duplicate": 2, "possible": 1, "new": 0}
@@ -258,7 +204,7 @@ class DedupeIndex:
         seen: dict[int, None] = {}
         for key in prepared.blocking_keys():
             block = self.blocks.get(key, ())
-            if key[0] in "nb" and len(block) > MAX_BLOCK:
+            if key[0] in "nba" and len(block) > MAX_BLOCK:
                 continue
             for position in block:
                 seen.setdefault(position, None)

@@ -89,11 +89,9 @@ def short_region_name(name: str) -> str | None:
     return short if len(short) >= 2 else None
 
 
-@lru_cache(maxsize=1)
-def region_names() -> dict[str, str]:
-    """Full and short region names -> code (province/prefecture/county), from refdata/regions.csv
-    (columns code,name) if present, else the 2024 county list of the shared data."""
-    names: dict[str, str] = {}
+def _region_rows() -> list[tuple[str, str]]:
+    """(code, name) rows from refdata/regions.csv (columns code,name) if present, else the 2024 county list
+    of the shared data; 市辖区 and 县 placeholders left out."""
     path = ROOT / "refdata" / "regions.csv"
     rows: list[tuple[str, str]] = []
     if path.is_file():
@@ -104,14 +102,54 @@ def region_names() -> dict[str, str]:
         if txt:
             rows = [tuple(line.split(maxsplit=1)) for line in txt.read_text(encoding="utf-8").splitlines()
                     if len(line.split(maxsplit=1)) == 2]
+    rows = [(code.strip(), name.strip()) for code, name in rows]
+    return [(code, name) for code, name in rows if name and name not in ("市辖区", "县")]
+
+
+@lru_cache(maxsize=4)
+def region_codes(full_names_only: bool = False, abbreviations: bool = True) -> dict[str, tuple[str, ...]]:
+    """Region names -> every code the name stands for (朝阳: Beijing's district, Changchun's district,
+    Liaoning's city), the first row's code first. Short names (江西, 赣州, 兴国) are left out with
+    full_names_only, for text such as addresses where 中山路 and 北京路 are streets. With abbreviations,
+    an autonomous prefecture is also known as its short name with 州 (黔东南州, 恩施州, 红河州), the way
+    company names and addresses write it."""
+    codes: dict[str, list[str]] = {}
+    rows = _region_rows()
     for code, name in rows:
-        code, name = code.strip(), name.strip()
-        if not name or name in ("市辖区", "县"):
-            continue
-        names.setdefault(name, code)
-        short = short_region_name(name)
+        for key in (name,) if full_names_only else (name, short_region_name(name)):
+            if key and code not in codes.setdefault(key, []):
+                codes[key].append(code)
+    for code, name in rows if abbreviations else ():
+        short = short_region_name(name) if name.endswith("自治州") else None
         if short:
-            names.setdefault(short, code)
-    names.setdefault("中国", "000000")
-    names.setdefault("中华", "000000")
-    return names
+            codes.setdefault(short + "州", [code])
+    for key in ("中国", "中华"):
+        codes.setdefault(key, ["000000"])
+    return {key: tuple(values) for key, values in codes.items()}
+
+
+@lru_cache(maxsize=1)
+def region_names() -> dict[str, str]:
+    """Full and short region names -> code (province/prefecture/county): the first of region_codes()."""
+    return {name: codes[0] for name, codes in region_codes(abbreviations=False).items()}
+
+
+def within(code: str, scope: str) -> bool:
+    """Is region `code` the region `scope` or inside it? 000000 (China) holds every region."""
+    if scope == "000000" or code == scope:
+        return True
+    if scope.endswith("0000"):
+        return code[:2] == scope[:2]
+    return scope.endswith("00") and code[:4] == scope[:4]
+
+
+def places_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Can two named places be one place? Each is the codes one name may stand for; they agree when
+    some reading of one lies inside some reading of the other (赣州 and 兴国 agree, 兴国 and 于都 do not)."""
+    if a == b:
+        return True
+    for x in a:
+        for y in b:
+            if within(x, y) or within(y, x):
+                return True
+    return False
