@@ -93,6 +93,7 @@ def test_the_official_sees_why_a_row_is_only_possible(client, login_as, make_org
     response = client.post("/buyers/admin/import", data={"file": (io.BytesIO(to_csv([row])), "buyers.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
+    finish_jobs()  # the check runs as a background job
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "疑似重复" in page and "名称或地址所示地区不同" in page
 
