@@ -12,6 +12,7 @@ from accounts.permissions import roles_required
 from buyers import exports, forms, import_jobs, importfile, imports, merge, queries, services
 from buyers.models import BUYER_TYPES, BuyerImport, BuyerOrg
 from buyers.views import bp
+from core import spreadsheets
 from core.db import db
 
 STAFF = ("official", "admin")
@@ -96,17 +97,15 @@ def import_upload():
     form = forms.ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(current_app.config["UPLOAD_MAX_IMPORT_BYTES"] + 1)
-        if len(data) > current_app.config["UPLOAD_MAX_IMPORT_BYTES"]:
-            form.file.errors = [_("This file is too large.")]
+        try:
+            record = import_jobs.start_stage(current_user, upload.filename or "", spreadsheets.read_upload(upload))
+        except spreadsheets.SpreadsheetRefused as refused:
+            form.file.errors = [refused.message]
+        except imports.ImportError_ as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
         else:
-            try:
-                record = import_jobs.start_stage(current_user, upload.filename or "", data)
-            except imports.ImportError_ as error:
-                db.session.rollback()
-                form.file.errors = [error.message]
-            else:
-                return redirect(url_for("buyers.import_preview", token=record.id))
+            return redirect(url_for("buyers.import_preview", token=record.id))
     return render_template("buyers/import_upload.html", form=form), (400 if form.errors else 200)
 
 

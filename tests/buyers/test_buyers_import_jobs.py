@@ -171,3 +171,13 @@ def test_an_xlsx_sheet_with_too_many_rows_fails_in_the_job_with_the_reason(clien
     finish_jobs()
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "最多" in page and "2" in page and 'data-testid="job-outcome"' in page
+
+
+def test_an_upload_over_the_size_cap_is_refused_with_a_field_error(app, client, login_as):
+    app.config["UPLOAD_MAX_IMPORT_BYTES"] = 1024 * 1024
+    login_as("official", region_code="360000")
+    response = client.post("/buyers/admin/import", data={"file": (io.BytesIO(b"x" * (1024 * 1024 + 1)), "b.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "1 MB" in response.get_data(as_text=True)
+    assert db.session.query(BuyerImport).count() == 0
