@@ -22,6 +22,7 @@ from flask_caching import Cache
 from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import UpdateBase
 
 from core.redis import get_redis
@@ -106,7 +107,7 @@ def _fragment_key(namespace: str, parts: Iterable) -> str:
 def _note_writes(conn, statement, *_args) -> None:
     """Every write reaches a connection as an INSERT/UPDATE/DELETE construct: ORM flushes, statements through the
     session, and bulk inserts on the session's connection (the listing import) alike."""
-    if isinstance(statement, UpdateBase):
+    if isinstance(statement, UpdateBase) and not conn.invalidated:
         note_written(conn, getattr(statement.table, "name", None))
 
 
@@ -117,9 +118,16 @@ def note_written(conn, table_name: str | None) -> None:
         conn.info.setdefault(_TOUCHED, set()).update(names)
 
 
+def _pop_touched(conn) -> set | None:
+    try:
+        return conn.info.pop(_TOUCHED, None)
+    except SQLAlchemyError:  # an invalidated connection (the database restarted) took its info with it
+        return None
+
+
 @event.listens_for(Engine, "commit")
 def _bump_touched(conn) -> None:
-    names = conn.info.pop(_TOUCHED, None)
+    names = _pop_touched(conn)
     if not names or not has_app_context():
         return
     for name in names:
@@ -131,4 +139,4 @@ def _bump_touched(conn) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _forget_touched(conn) -> None:
-    conn.info.pop(_TOUCHED, None)
+    _pop_touched(conn)

@@ -72,6 +72,8 @@ def load_config(app, overrides: dict | None = None) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    if os.environ.get("JOBS_INLINE"):  # "1": jobs run in the web process even when REDIS_URL is set
+        app.config["JOBS_INLINE"] = os.environ["JOBS_INLINE"].lower() in ("1", "true", "yes", "on")
     app.config.update(overrides or {})
 
     database_url = app.config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'harvestlink.db'}"

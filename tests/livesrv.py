@@ -53,6 +53,9 @@ def server_env(tmp_path: Path, database_url: str, **extra) -> dict:
                PYTHONPATH=str(ROOT))
     if os.environ.get("TEST_REDIS_URL"):
         env["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
+        # No RQ worker runs beside these servers: jobs (imports, fair suggestions) run in the gunicorn worker
+        # that started them, as on the embedded default; Redis still holds the throttle and the cache.
+        env["JOBS_INLINE"] = "1"
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
