@@ -1,28 +1,11 @@
-// Fairs: the matching job's progress bar and the live dashboard. Data comes from JSON endpoints named in
-// data-* attributes (the CSP forbids inline scripts); every page still shows its figures without this file.
+// Fairs: the live dashboard (the matching job's progress bar is static/js/jobs.js). Data comes from JSON
+// endpoints named in data-* attributes (the CSP forbids inline scripts); every page still shows its figures without this file.
 (function () {
   "use strict";
 
   function getJSON(url) {
     return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
-  }
-
-  // ---- progress bar of the suggestions job ----
-  function watchJob(box) {
-    var bar = box.querySelector("progress");
-    var status = box.querySelector("[data-job-status]");
-    var percent = box.querySelector("[data-job-percent]");
-    function poll() {
-      getJSON(box.dataset.jobUrl).then(function (job) {
-        bar.value = job.progress;
-        bar.textContent = job.progress + "%";
-        if (status) { status.textContent = job.status; }
-        if (percent) { percent.textContent = job.progress; }
-        if (job.done) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
-      }).catch(function () { window.setTimeout(poll, 3000); });
-    }
-    if (box.dataset.jobDone !== "true") { poll(); }
   }
 
   // ---- dashboard ----
@@ -79,7 +62,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-job-url]").forEach(watchJob);
     document.querySelectorAll("[data-stats-url]").forEach(watchStats);
   });
 }());
