@@ -157,11 +157,7 @@ def current_job(record: BuyerImport | None) -> jobs.Job | None:
 
 def job_status(record: BuyerImport) -> dict:
     """What the progress page and its JSON endpoint show: percentage, step, outcome."""
-    job = current_job(record)
-    state = job.as_dict() if job else {"status": "queued", "progress": 0, "message": None, "error": None,
-                                       "done": False}
-    state.pop("error", None)  # the traceback stays in the jobs table; the page says what happened
-    state["step"] = str(STEPS.get(state["message"], "")) if state["message"] else ""
+    state = jobs.progress_state(current_job(record), STEPS)
     state["import_status"] = record.status
     state["done"] = record.status not in WORKING
     return state

@@ -135,6 +135,15 @@ def run_job(job_id: int) -> None:
     db.session.commit()
 
 
+def progress_state(job: Job | None, steps: dict) -> dict:
+    """What a progress page and its JSON endpoint show of a job (None: not started yet): percentage, status and
+    the step named by its message in `steps`. The traceback stays in the jobs table."""
+    state = job.as_dict() if job else {"status": "queued", "progress": 0, "message": None, "done": False}
+    state.pop("error", None)
+    state["step"] = str(steps.get(state["message"], "")) if state["message"] else ""
+    return state
+
+
 def get(job_id: int) -> Job | None:
     return db.session.get(Job, job_id)
 

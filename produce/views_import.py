@@ -67,10 +67,7 @@ def _meta(token: str) -> dict:
 
 
 def _state(job) -> dict:
-    state = job.as_dict() if job else {"status": "queued", "progress": 0, "message": None, "done": False}
-    state.pop("error", None)  # the traceback stays in the jobs table
-    state["step"] = str(STEPS.get(state["message"], "")) if state["message"] else ""
-    return state
+    return jobs.progress_state(job, STEPS)
 
 
 @bp.get("/import/<token>")
