@@ -43,6 +43,8 @@ DEFAULTS = {
     # Public fragments (search results) are cached this long at most; 0 turns the cache off (core/cache.py).
     "FRAGMENT_CACHE_SECONDS": 30,
     "CACHE_KEY_PREFIX": "hl:",
+    # A worker rereads the catalogue's version row at most this often: another worker's edit shows this late.
+    "CATALOGUE_CHECK_SECONDS": 1.0,
 }
 
 ENV_KEYS = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "UPLOAD_FOLDER", "ARGON2_PROFILE")

@@ -3,7 +3,9 @@
 The query is resolved through the catalogue first (synonyms, pinyin, initials, traditional characters,
 typos), so most searches become ``product_id = ?``, walked newest first along a covering index that also
 holds the filter columns. Relevance has two tiers: listings of the resolved product, then "partial"
-listings whose name merely mentions it (苹果梨 for 苹果), found through one ``x<id>`` token. A query the
+listings whose name merely mentions it (苹果梨 for 苹果), found through one ``x<id>`` token. Region,
+certification and poverty filters ask for anchored tokens (``p2r65``: 香梨 from Xinjiang), which are short
+lists, instead of intersecting the product's list with a province's and a certification's. A query the
 catalogue does not know matches the bigram tokens (FTS5 on SQLite, a GIN index over the token array on
 PostgreSQL). Totals are counted up to ``SEARCH_MAX_RESULTS`` ("1000+"), as search engines do, so
 that a common product never makes the first page count a hundred thousand rows.
@@ -28,8 +30,10 @@ from produce.catalogue import get_catalogue
 from produce.models import CERT_BITS, Listing
 from produce.tokens import (
     POVERTY_TOKEN,
+    anchored_token,
     category_token,
     certification_token,
+    is_anchorable,
     mention_token,
     product_token,
     query_tokens,
@@ -224,6 +228,13 @@ class _Plan:
     product_name: str | None = None
 
 
+def _anchored(anchor: str, facets: list[str]) -> list[str]:
+    """The tokens asking for `anchor` with these facets: region, certification and poverty as anchored tokens
+    (``p2r65``, see produce/tokens.py), any other facet as it is."""
+    joined = [anchored_token(anchor, f) for f in facets if is_anchorable(f)]
+    return [*(joined or [anchor]), *(f for f in facets if not is_anchorable(f))]
+
+
 def _plan(q: str | None, facets: list[str]) -> _Plan:
     norm = normalise_text(q)
     if not norm:
@@ -243,20 +254,27 @@ def _plan(q: str | None, facets: list[str]) -> _Plan:
         as_columns = [_FACET_COLUMNS[t]() for t in exact_facets if t in _FACET_COLUMNS]
         columns_only = not residual and len(as_columns) == len(exact_facets)
         # Without a region or extra words, PostgreSQL walks the product's covering B-tree newest first and
-        # checks certification/poverty inside it: cheaper than intersecting a product's long posting list
-        # with the poverty or certification one in the GIN index. SQLite always uses its FTS index.
-        exact = _Tier([product_token(resolved.product_id), *residual, *exact_facets],
+        # checks certification/poverty inside it. SQLite always uses its FTS index.
+        exact = _Tier([*_anchored(product_token(resolved.product_id), exact_facets), *residual],
                       conds=as_columns if columns_only else [],
                       product_id=resolved.product_id if columns_only else None)
-        partial = _Tier([mention_token(resolved.product_id), *residual, *facets])
+        partial = _Tier([*_anchored(mention_token(resolved.product_id), facets), *residual])
         return _Plan([exact, partial], catalogue.names_by_id.get(resolved.product_id))
     text = list(query_tokens(q)) or [NO_MATCH]
     by_initials = catalogue.products_for_initials(q)
     if by_initials:
         others = sa.or_(Listing.product_id.is_(None), Listing.product_id.not_in(by_initials))
-        return _Plan([_Tier(list(facets), [product_token(p) for p in by_initials]),
-                      _Tier([*text, *facets], conds=[others])])
+        return _Plan([_initials_tier(by_initials, facets), _Tier([*text, *facets], conds=[others])])
     return _Plan([_Tier([*text, *facets])])
+
+
+def _initials_tier(product_ids, facets: list[str]) -> _Tier:
+    """Any of the products whose initials were typed (pg: 苹果, 苹果梨...), the first anchorable facet anchored."""
+    anchorable = [f for f in facets if is_anchorable(f)]
+    if not anchorable:
+        return _Tier(list(facets), [product_token(p) for p in product_ids])
+    first = anchorable[0]
+    return _Tier([f for f in facets if f != first], [anchored_token(product_token(p), first) for p in product_ids])
 
 
 def _order(sort: str, newest):
@@ -311,8 +329,9 @@ def _merged(plan: _Plan) -> _Tier:
 
 
 def search_listings(q: str | None = None, filters=None, sort: str = "relevance", page: int = 1,
-                    per_page: int = 20) -> SearchPage:
-    """The public search: active listings in their window, text + filters, sorted and paginated."""
+                    per_page: int = 20, load=_load) -> SearchPage:
+    """The public search: active listings in their window, text + filters, sorted and paginated. The page's
+    items are what `load` makes of their ids: ORM listings by default (produce.cards.cards_for for cards)."""
     sort = sort if sort in SORTS else "relevance"
     per_page = max(1, min(int(per_page or 20), MAX_PER_PAGE))
     page = max(1, int(page or 1))
@@ -328,7 +347,7 @@ def search_listings(q: str | None = None, filters=None, sort: str = "relevance",
         ids.extend(found)
     total = len(ids)
     offset = (page - 1) * per_page
-    items = _load(ids[offset:offset + per_page])
+    items = load(ids[offset:offset + per_page])
     return SearchPage(items=items, total=total, page=page, per_page=per_page, capped=total >= cap,
                       product_name=plan.product_name, exact_count=counts[0] if len(plan.tiers) > 1 else 0)
 

@@ -12,6 +12,11 @@ certification" is an intersection of three posting lists instead of a walk over 
 ``r<county 6 digits>``, ``z<certification>``, ``zpoverty``. They hold letters and digits only (the
 FTS5 unicode61 tokenizer and the PostgreSQL array both keep them whole) and never collide with the
 words of a name (a name's Latin words hold no such digits; pinyin has none).
+
+Anchored tokens join a product or mention token with each region, certification and poverty token of the
+listing (``p2r65``: a 香梨 listing from Xinjiang; ``p2zgi``: one with a GI certificate). Intersecting three
+long lists (every 香梨, every Xinjiang listing, every GI listing: 430,000 entries on a million listings)
+cost most of a filtered search; the same question over ``p2r65`` and ``p2zgi`` reads 40,000.
 """
 from __future__ import annotations
 
@@ -95,24 +100,45 @@ def location_tokens(county_code: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
+def anchor_tokens(product_name: str, product_id: int | None, catalogue) -> tuple[str, ...]:
+    """The product token and the tokens of the other products the name mentions."""
+    mentioned = catalogue.mentioned_products(product_name) if catalogue else set()
+    tokens = [mention_token(pid) for pid in sorted(mentioned - {product_id})]
+    if product_id:
+        tokens.append(product_token(product_id))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=100_000)
 def name_tokens(product_name: str, variety: str, product_id: int | None, catalogue) -> tuple[str, ...]:
     """The part of a listing's tokens that depends on its name (cached: names repeat a lot)."""
     tokens = list(text_tokens(product_name))
     tokens.extend(text_tokens(variety))
     full, initials = pinyin_forms(product_name)
     tokens.extend(t for t in (full, initials) if t and t.isascii() and t.isalnum())
-    mentioned = catalogue.mentioned_products(product_name) if catalogue else set()
-    tokens.extend(mention_token(pid) for pid in sorted(mentioned - {product_id}))
-    if product_id:
-        tokens.append(product_token(product_id))
+    tokens.extend(anchor_tokens(product_name, product_id, catalogue))
     return tuple(dict.fromkeys(tokens))
+
+
+def anchored_token(anchor: str, facet: str) -> str:
+    """A product or mention token joined with a region, certification or poverty token (see above)."""
+    return anchor + facet
+
+
+def is_anchorable(facet: str) -> bool:
+    """Region, certification and poverty tokens are anchored; a category is implied by the product."""
+    return facet.startswith(("r", "z"))
 
 
 def listing_tokens(listing, catalogue) -> str:
     """The stored token string of a listing whose fields (product, county, certifications) are set."""
-    tokens = list(name_tokens(listing.product_name or "", listing.variety or "", listing.product_id, catalogue))
+    product_name = listing.product_name or ""
+    tokens = list(name_tokens(product_name, listing.variety or "", listing.product_id, catalogue))
     if listing.category_code:
         tokens.append(category_token(listing.category_code))
-    tokens.extend(location_tokens(listing.county_code or ""))
-    tokens.extend(certification_token(c) for c in sorted(listing.certifications or ()))
+    facets = [*location_tokens(listing.county_code or ""),
+              *(certification_token(c) for c in sorted(listing.certifications or ()))]
+    tokens.extend(facets)
+    tokens.extend(anchored_token(anchor, facet)
+                  for anchor in anchor_tokens(product_name, listing.product_id, catalogue) for facet in facets)
     return " ".join(dict.fromkeys(tokens))

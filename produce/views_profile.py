@@ -7,6 +7,7 @@ from accounts.permissions import roles_required
 from core.db import db
 from produce import profiles
 from produce.blueprint import bp
+from produce.cards import card_of
 from produce.forms import CERT_LABELS, KIND_LABELS, CertificationForm, MemberForm, ProfileForm
 from produce.models import ProducerCertification, ProducerMember, ProducerProfile
 from produce.permissions import can_verify_producer, is_owner
@@ -116,7 +117,7 @@ def producer_detail(producer_id):
     producer = db.session.get(ProducerProfile, producer_id)
     if producer is None:
         abort(404)
-    listings = listings_of_producer(producer.id, public_only=True, limit=50)
+    listings = [card_of(listing) for listing in listings_of_producer(producer.id, public_only=True, limit=50)]
     return render_template("produce/producer_detail.html", producer=producer, listings=listings,
                            cert_labels=CERT_LABELS, kind_labels=KIND_LABELS,
                            can_verify=can_verify_producer(current_user, producer))

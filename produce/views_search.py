@@ -6,6 +6,7 @@ from core import regions
 from core.cache import fragment
 from core.db import db
 from produce.blueprint import bp
+from produce.cards import cards_for
 from produce.catalogue_services import CATEGORY_NAMES
 from produce.forms import CERT_LABELS, SORT_LABELS, STATUS_LABELS, ContactForm
 from produce.models import CERTIFICATIONS, Listing, ListingPhoto
@@ -54,7 +55,8 @@ def search():
     filters = filters_from_args(request.args)
 
     def render_body():
-        page = search_listings(q, filters, sort=sort, page=page_number, per_page=current_app.config["PAGE_SIZE"])
+        page = search_listings(q, filters, sort=sort, page=page_number, per_page=current_app.config["PAGE_SIZE"],
+                               load=cards_for)
         return render_template("produce/_search_body.html", page=page, q=q, sort=sort, filters=filters,
                                categories=CATEGORY_NAMES, cert_labels=CERT_LABELS, sort_labels=SORT_LABELS,
                                provinces=regions.children(None))

@@ -36,6 +36,7 @@ def base_config(database_url, tmp_path_factory):
         "ARGON2_PROFILE": "fast-insecure-for-tests",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "JOBS_INLINE": True,
+        "CATALOGUE_CHECK_SECONDS": 0,  # each test builds its own catalogue rows
     }
 
 

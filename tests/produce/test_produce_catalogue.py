@@ -41,21 +41,51 @@ def test_admin_alias_is_used_by_search_and_re_resolves_listings(client, catalogu
     assert admin.role == "admin"
 
 
+def _edit_elsewhere(alias: str) -> None:
+    """An alias added and the version moved on, as another worker would, without touching this process."""
+    product = db.session.scalar(sa.select(Product).where(Product.code == "apple"))
+    db.session.add(ProductAlias(product_id=product.id, alias=alias, kind="regional"))
+    row = db.session.get(CatalogueVersion, 1)
+    row.version += 1
+    db.session.commit()
+    g.pop("produce_catalogue", None)
+
+
 def test_another_worker_sees_an_edit_through_the_version(app, catalogue):
     """A worker keeps its cached catalogue until the version row moves on."""
     before = get_catalogue()
     g.pop("produce_catalogue", None)
     assert get_catalogue() is before  # nothing changed: the cache is reused
-    product = db.session.scalar(sa.select(Product).where(Product.code == "apple"))
-    db.session.add(ProductAlias(product_id=product.id, alias="花牛果", kind="regional"))
-    row = db.session.get(CatalogueVersion, 1)
-    row.version += 1
-    row.stamp = "edited-elsewhere"
-    db.session.commit()  # as another worker would, without touching this process's cache
-    g.pop("produce_catalogue", None)
+    _edit_elsewhere("花牛果")
     after = get_catalogue()
     assert after is not before and after.resolve("花牛果").code == "apple"
     assert cat_module._cached is after
+
+
+def test_the_version_is_reread_once_the_check_interval_has_passed(app, catalogue, monkeypatch):
+    app.config["CATALOGUE_CHECK_SECONDS"] = 60
+    clock = [1000.0]
+    monkeypatch.setattr(cat_module.time, "monotonic", lambda: clock[0])
+    cat_module.forget_cached()
+    before = get_catalogue()
+    _edit_elsewhere("花牛果")
+    clock[0] += 59
+    assert get_catalogue() is before and before.resolve("花牛果").code != "apple"  # inside the interval
+    g.pop("produce_catalogue", None)
+    clock[0] += 1
+    assert get_catalogue().resolve("花牛果").code == "apple"
+
+
+def test_an_edit_in_this_process_is_seen_at_once_whatever_the_interval(client, app, catalogue, login_as):
+    app.config["CATALOGUE_CHECK_SECONDS"] = 3600
+    get_catalogue()
+    login_as("admin")
+    apple = db.session.scalar(sa.select(Product).where(Product.code == "apple"))
+    response = client.post(f"/produce/catalogue/products/{apple.id}/aliases",
+                           data={"alias": "花牛果", "kind": "regional"})
+    assert response.status_code == 302
+    g.pop("produce_catalogue", None)
+    assert get_catalogue().resolve("花牛果").code == "apple"
 
 
 def test_alias_of_another_product_is_refused(client, catalogue, login_as):

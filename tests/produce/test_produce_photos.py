@@ -112,3 +112,23 @@ def test_photos_of_a_draft_are_hidden_from_others(client, make_producer, make_li
     login(client, make_user("producer"))
     assert client.get(f"/produce/photos/{photo.thumb_filename}").status_code == 404
     assert client.get("/produce/photos/../../etc/passwd").status_code == 404
+
+
+def test_result_cards_show_the_first_photo_the_producer_and_the_badges(app, client, owner_listing):
+    """The search page and the producer's page read their cards in one query (produce/cards.py)."""
+    from datetime import UTC, datetime
+
+    _user, listing = owner_listing
+    for _ in range(2):
+        assert upload(client, listing, jpeg_with_gps(), "farm.jpg").status_code == 200
+    first, second = sorted(listing.photos, key=lambda p: p.position)
+    second.position, first.position = 0, 1  # the owner moved the second photo to the front
+    listing.producer.verified_at = datetime.now(UTC)
+    db.session.commit()
+    for page in (f"/produce/?q={listing.product_name}", f"/produce/producers/{listing.producer_id}"):
+        html = client.get(page).get_data(as_text=True)
+        card = html[html.index('data-testid="listing-card"'):]
+        card = card[:card.index("</article>")]
+        assert second.thumb_filename in card and first.thumb_filename not in card, page
+        assert listing.producer.name in card and "badge-ok" in card and "badge-warn" in card, page  # 兴国县
+        assert f"/produce/listings/{listing.id}" in card and "¥3.80 元/斤" in card, page

@@ -145,3 +145,22 @@ def test_a_category_filter_with_a_product_query(shelf):
     assert set(names(search_listings("苹果", {"category": "fruit"}))[:2]) == {"红富士苹果", "烟台苹果"}
     assert names(search_listings("苹果", {"category": "vegetables"})) == []
     assert names(search_listings("苹果", {"region": "999999"})) == []
+
+
+def test_a_product_with_region_certification_and_poverty_filters(shelf):
+    """Every facet counts through the anchored tokens (p<id>r36, p<id>zgreenfood...), in both tiers."""
+    jiangxi_green = {"region": "360000", "certification": "green_food"}
+    assert names(search_listings("苹果", jiangxi_green)) == ["红富士苹果", "延边苹果梨"]  # exact tier first
+    assert names(search_listings("苹果", {**jiangxi_green, "poverty_only": True})) == ["红富士苹果", "延边苹果梨"]
+    assert names(search_listings("苹果", {"region": "360700", "certification": "green_food"})) == \
+        ["红富士苹果", "延边苹果梨"]  # a prefecture
+    assert names(search_listings("苹果", {"region": "360732", "poverty_only": True})) == ["红富士苹果", "延边苹果梨"]
+    assert names(search_listings("苹果", {"region": "360000", "certification": "organic"})) == []
+    assert names(search_listings("苹果", {"region": "610000", "certification": "green_food"})) == []
+    assert names(search_listings("苹果", {"region": "610326", "poverty_only": True})) == []
+
+
+def test_initials_with_a_region_filter(shelf):
+    assert names(search_listings("pg", {"region": "610000"})) == ["烟台苹果"]
+    assert names(search_listings("pg", {"region": "360000", "certification": "green_food"})) == ["红富士苹果"]
+    assert names(search_listings("pg", {"region": "360000", "certification": "organic"})) == []
