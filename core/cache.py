@@ -51,27 +51,18 @@ def watch(namespace: str, *models) -> None:
         _watched_tables.setdefault(model.__table__.name, set()).add(namespace)
 
 
-def generation(namespace: str) -> str:
-    redis = get_redis()
-    if redis is None:
-        return current_app.extensions["harvestlink_generations"].get(namespace, "0")
-    value = redis.get(_generation_key(namespace))
-    return value.decode() if value else "0"
-
-
 def bump(namespace: str) -> None:
     """A new generation: fragments rendered before now are never served again (a token, not a counter, so an
     evicted or lost value can never bring an old generation back)."""
     token = uuid.uuid4().hex[:12]
-    redis = get_redis()
-    if redis is None:
+    if get_redis() is None:
         current_app.extensions["harvestlink_generations"][namespace] = token
     else:
-        redis.set(_generation_key(namespace), token)
+        cache.set(_generation_key(namespace), token, timeout=0)  # 0: kept until the next bump
 
 
 def _generation_key(namespace: str) -> str:
-    return f"{current_app.config['CACHE_KEY_PREFIX']}gen:{namespace}"
+    return f"gen:{namespace}"  # Flask-Caching adds CACHE_KEY_PREFIX
 
 
 def fragment(namespace: str, parts: Iterable, render: Callable[[], str]) -> Markup:
@@ -83,23 +74,34 @@ def fragment(namespace: str, parts: Iterable, render: Callable[[], str]) -> Mark
 def _cached_html(namespace: str, parts: Iterable, render: Callable[[], str]) -> str:
     if not current_app.config["FRAGMENT_CACHE_SECONDS"]:
         return render()
+    key = _fragment_key(namespace, parts)
     try:
-        key = _fragment_key(namespace, parts)
-        html = cache.get(key)
+        current, stored = _generation_and_entry(namespace, key)
     except Exception:  # a cache that is down must not take the page with it
         log.warning("fragment cache unavailable; rendering %s afresh", namespace, exc_info=True)
         return render()
-    if html is None:
-        html = render()
-        try:
-            cache.set(key, html)
-        except Exception:
-            log.warning("fragment cache unavailable; %s not stored", namespace, exc_info=True)
+    if isinstance(stored, tuple) and stored[0] == current:
+        return stored[1]
+    html = render()
+    try:
+        cache.set(key, (current, html))
+    except Exception:
+        log.warning("fragment cache unavailable; %s not stored", namespace, exc_info=True)
     return html
 
 
+def _generation_and_entry(namespace: str, key: str) -> tuple[str, object]:
+    """The namespace's current generation and the entry stored under `key` (generation, html): with Redis in
+    one round trip (MGET), as a search page served from the cache should cost no more."""
+    if get_redis() is None:
+        return current_app.extensions["harvestlink_generations"].get(namespace, "0"), cache.get(key)
+    generation, stored = cache.get_many(_generation_key(namespace), key)
+    return generation or "0", stored
+
+
 def _fragment_key(namespace: str, parts: Iterable) -> str:
-    text = "\x1f".join(str(part) for part in (generation(namespace), get_locale(), *parts))
+    """The entry's key: the same question in the same locale (its generation is stored with it)."""
+    text = "\x1f".join(str(part) for part in (get_locale(), *parts))
     return f"frag:{namespace}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 

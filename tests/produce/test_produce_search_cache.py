@@ -95,8 +95,8 @@ def test_a_failing_cache_still_answers(client, make_producer, make_listing, monk
     def down(*_args, **_kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "get", down)
-    monkeypatch.setattr(cache, "set", down)
+    for method in ("get", "get_many", "set"):
+        monkeypatch.setattr(cache, method, down)
     response = client.get("/produce/?q=脐橙")
     assert response.status_code == 200 and _cards(response) == 1
 
@@ -162,3 +162,23 @@ def test_a_bulk_import_insert_ends_the_cached_results(client, make_producer, mak
     bulk.insert_rows(Listing.__table__, [row])
     db.session.commit()
     assert _cards(client.get("/produce/?q=脐橙")) == 2
+
+
+def test_with_redis_a_page_served_from_the_cache_costs_one_round_trip(app, client, make_producer, make_listing,
+                                                                    monkeypatch):
+    """The generation and the entry come back in one MGET."""
+    import pytest
+
+    from core.cache import cache
+
+    if not app.config.get("REDIS_URL"):
+        pytest.skip("needs TEST_REDIS_URL")
+    user, _ = make_producer()
+    make_listing(user, product="赣南脐橙")
+    client.get("/produce/?q=脐橙")  # rendered and stored
+    redis_client, sent = cache.cache._read_client, []
+    real = redis_client.execute_command
+    monkeypatch.setattr(redis_client, "execute_command", lambda *args, **kw: sent.append(args[0]) or real(*args, **kw))
+    calls = _count_searches(monkeypatch)
+    assert _cards(client.get("/produce/?q=脐橙")) == 1
+    assert calls == [] and sent == ["MGET"]
