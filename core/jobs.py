@@ -10,7 +10,8 @@ JSON-serialisable result. Progress and the outcome are written to the `jobs` row
   `REDIS_URL=redis://... rq worker harvestlink --url "$REDIS_URL"`.
 
 A job function should read what it needs, commit (so SQLite's write lock is not held while it computes),
-compute, then write its results: progress updates commit the job's session.
+compute, then write its results: progress updates commit the job's session. It runs in the language of the
+request that started it, so the messages it stores (a refused file, a summary) read in the user's language.
 """
 import importlib
 import logging
@@ -19,7 +20,8 @@ import traceback
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import UTCDateTime, db, utcnow
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "harvestlink"
 STATUSES = ("queued", "running", "finished", "failed")
 _threads: dict[int, threading.Thread] = {}
+LOCALE_PARAM = "_locale"  # kept in the job's params, taken out before the function sees them
 
 
 class Job(db.Model):
@@ -68,7 +71,10 @@ def _resolve(kind: str):
 def enqueue(kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
     """Creates the job row (committed) and starts it; returns the job."""
     _resolve(kind)  # fail now, in the request, for a typo rather than later in a worker
-    job = Job(kind=kind, params=params or {}, created_by_id=user_id)
+    params = dict(params or {})
+    if has_request_context():
+        params[LOCALE_PARAM] = str(get_locale())
+    job = Job(kind=kind, params=params, created_by_id=user_id)
     db.session.add(job)
     db.session.commit()
     if current_app.config.get("JOBS_INLINE", True):
@@ -118,10 +124,12 @@ def run_job(job_id: int) -> None:
     if job is None or job.status != "queued":
         return
     kind, params = job.kind, dict(job.params or {})
+    locale = params.pop(LOCALE_PARAM, None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     db.session.execute(sa.update(Job).where(Job.id == job_id).values(status="running", started_at=utcnow()))
     db.session.commit()
     try:
-        result = _resolve(kind)(job_id, params, lambda pct, msg=None: set_progress(job_id, pct, msg))
+        with force_locale(locale):
+            result = _resolve(kind)(job_id, params, lambda pct, msg=None: set_progress(job_id, pct, msg))
     except Exception as error:  # the job's outcome is recorded, not lost in a thread
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, kind)

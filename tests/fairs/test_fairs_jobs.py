@@ -18,6 +18,26 @@ def sample_job(job_id, params, progress):
     return {"doubled": params["n"] * 2}
 
 
+def translated_job(job_id, params, progress):
+    from flask_babel import gettext
+
+    return {"message": gettext("The file has errors; nothing was imported."), "params": params}
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "The file has errors; nothing was imported."),
+                                                    ("zh_CN", "文件有错误，未导入任何数据。")])
+def test_a_job_speaks_the_language_of_the_request_that_started_it(app, language, expected):
+    with app.test_request_context("/", headers={"Cookie": f"hl_lang={language}"}):
+        job_id = jobs.enqueue("test_fairs_jobs:translated_job", {"n": 1}).id
+    job = jobs.wait(job_id)
+    assert job.result == {"message": expected, "params": {"n": 1}}  # the locale is not one of its params
+
+
+def test_a_job_started_outside_a_request_speaks_the_default_language(app):
+    job = jobs.wait(jobs.enqueue("test_fairs_jobs:translated_job").id)
+    assert job.result["message"] == "文件有错误，未导入任何数据。"
+
+
 def test_inline_job_reports_progress_and_result(app):
     job = jobs.wait(jobs.enqueue("test_fairs_jobs:sample_job", {"n": 21}).id)
     assert (job.status, job.progress, job.result) == ("finished", 100, {"doubled": 42})
