@@ -67,10 +67,7 @@ def run_stage_job(job_id: int, params: dict, progress) -> dict:
 
 def _set_status(token: str, current: str, new: str, **values) -> bool:
     """Moves the import from one state to the next in its own transaction; False when it was not `current`."""
-    moved = db.session.execute(sa.update(BuyerImport).where(BuyerImport.id == token, BuyerImport.status == current)
-                               .values(status=new, **values)).rowcount
-    db.session.commit()
-    return bool(moved)
+    return jobs.move_status(BuyerImport, token, current, new, **values)
 
 
 # ---------------------------------------------------------------- commit
@@ -81,8 +78,7 @@ def start_commit(user, token: str) -> None:
     record = imports.owned(user, token)
     if record is None:
         raise services.PermissionDenied()
-    claimed = db.session.execute(sa.update(BuyerImport).where(
-        BuyerImport.id == token, BuyerImport.status == "staged").values(status="committing")).rowcount
+    claimed = jobs.claim_status(BuyerImport, token, "staged", "committing")
     if not claimed and not (record.status == "committing" and _commit_abandoned(token)):
         db.session.rollback()
         if db.session.get(BuyerImport, token).status == "committed":
@@ -93,24 +89,11 @@ def start_commit(user, token: str) -> None:
 
 
 def _commit_abandoned(token: str) -> bool:
-    """Is an import left in `committing` by a job that died (a killed worker)? Its transaction was rolled
-    back, so nothing is written and a new job may take over. A job still queued is waiting, not dead; a
-    running job that holds no lock on the import has not begun writing or has died: starting another is
-    safe either way, since only one job can claim the import (run_commit_job)."""
+    """Is an import left in `committing` by a job that died (a killed worker)? See jobs.abandoned: only one
+    job can claim the import (run_commit_job), so a new one may take over."""
     record = db.session.get(BuyerImport, token, populate_existing=True)
-    if record.status != "committing":
-        return False  # committed (or given back) since this request first read it
-    job = current_job(record)
-    if job is not None and job.status == "queued":
-        return False
-    if db.session.get_bind().dialect.name != "postgresql":
-        return True  # SQLite: this request's write transaction waited for any writer to finish
-    try:
-        with db.session.begin_nested():
-            db.session.execute(sa.select(BuyerImport.id).where(BuyerImport.id == token).with_for_update(nowait=True))
-    except sa.exc.OperationalError:
-        return False  # a job is writing this import right now
-    return True
+    # not `committing` any more: committed (or given back) since this request first read it
+    return record.status == "committing" and jobs.abandoned(record, current_job(record))
 
 
 def run_commit_job(job_id: int, params: dict, progress) -> dict:
@@ -118,9 +101,7 @@ def run_commit_job(job_id: int, params: dict, progress) -> dict:
     locks the import: a second job for the same token claims nothing and writes nothing."""
     token = params["token"]
     progress(10, "writing")
-    claimed = db.session.execute(sa.update(BuyerImport).where(
-        BuyerImport.id == token, BuyerImport.status == "committing").values(status="committed")).rowcount
-    if not claimed:
+    if not jobs.claim_status(BuyerImport, token, "committing", "committed"):
         db.session.rollback()
         return {"ok": True, "noop": True}
     record = db.session.get(BuyerImport, token, populate_existing=True)

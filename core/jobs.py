@@ -70,12 +70,24 @@ def _resolve(kind: str):
 
 def enqueue(kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
     """Creates the job row (committed) and starts it; returns the job."""
+    return start(add(kind, params, user_id))
+
+
+def add(kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
+    """The job row, flushed but not committed: a record that names the job (or a claim that the job will
+    work on) can be written in the same transaction, which start() commits."""
     _resolve(kind)  # fail now, in the request, for a typo rather than later in a worker
     params = dict(params or {})
     if has_request_context():
         params[LOCALE_PARAM] = str(get_locale())
     job = Job(kind=kind, params=params, created_by_id=user_id)
     db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def start(job: Job) -> Job:
+    """Commits the caller's transaction (the job row with it) and runs the job in a thread or a worker."""
     db.session.commit()
     if current_app.config.get("JOBS_INLINE", True):
         app = current_app._get_current_object()
@@ -165,3 +177,41 @@ def wait(job_id: int, timeout: float = 60) -> Job | None:
         thread.join(timeout)
     db.session.expire_all()
     return db.session.get(Job, job_id)
+
+
+# ---------------------------------------------------------------- work claimed through a status column
+
+def claim_status(model, key, current: str, new: str, **values) -> bool:
+    """Moves row `key` of `model` from status `current` to `new` with one conditional UPDATE in the caller's
+    transaction; False when it was not `current`. Of two callers racing for the same row only one moves it
+    (PostgreSQL makes the second wait for the first's commit and then finds the status changed; SQLite lets
+    one writer at a time), and the row stays locked until the caller commits."""
+    moved = db.session.execute(sa.update(model).where(model.id == key, model.status == current)
+                               .values(status=new, **values)).rowcount
+    return bool(moved)
+
+
+def move_status(model, key, current: str, new: str, **values) -> bool:
+    """claim_status in a transaction of its own (committed at once)."""
+    moved = claim_status(model, key, current, new, **values)
+    db.session.commit()
+    return moved
+
+
+def abandoned(record, job: Job | None) -> bool:
+    """May a new job take over `record`, which the caller has just re-read in a working status, from `job`,
+    the last job started on it? Yes when that job died (a killed worker, a deploy): it wrote in one transaction,
+    which was rolled back. A job still queued is waiting, not dead. A running job that holds no lock on the
+    record has not begun its work or has died: starting another is safe either way, provided the job's first
+    write is its claim_status on the record, so that only one of them can ever do the work."""
+    if job is not None and job.status == "queued":
+        return False
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True  # SQLite: this request's write transaction (BEGIN IMMEDIATE) waited for any writer to end
+    model = type(record)
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.select(model.id).where(model.id == record.id).with_for_update(nowait=True))
+    except sa.exc.OperationalError:
+        return False  # a job is working on the record right now
+    return True

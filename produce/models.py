@@ -1,4 +1,4 @@
-"""Producers, the product catalogue and listings (供应信息) with their photos.
+"""Producers, the product catalogue, listings (供应信息) with their photos, and listing imports.
 
 Search keys are computed when a listing is written (produce/tokens.py) and stored in
 ``listings.search_tokens``; each dialect indexes them in its own way (see ``search_ddl``).
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.cache import watch
-from core.db import UNMANAGED_SCHEMA_NAME_PREFIXES, TimestampMixin, UTCDateTime, db
+from core.db import UNMANAGED_SCHEMA_NAME_PREFIXES, TimestampMixin, UTCDateTime, db, utcnow
 
 PRODUCER_KINDS = ("farmer", "cooperative", "family_farm", "enterprise")
 MEMBER_ROLES = ("owner", "member")
@@ -19,6 +19,7 @@ CERTIFICATIONS = ("green_food", "organic", "gi", "pollution_free")
 CERT_BITS = {code: 1 << i for i, code in enumerate(CERTIFICATIONS)}
 LISTING_STATUSES = ("draft", "active", "paused", "sold_out", "expired")
 ALIAS_KINDS = ("synonym", "regional", "traditional", "english", "variety")
+IMPORT_STATUSES = ("checking", "staged", "failed", "committing", "committed")
 MAX_PHOTOS = 6
 
 
@@ -216,6 +217,29 @@ class ListingPhoto(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(nullable=False, default=0)
 
     listing: Mapped[Listing] = relationship(back_populates="photos")
+
+
+
+class ListingImport(db.Model):
+    """An uploaded listing file on its way in: checking -> staged (or failed: the file could not be read) ->
+    committing -> committed; a refused or failed commit goes back to staged. The status is the claim that lets
+    exactly one commit job write the file (produce/import_jobs.py); the bytes and the row report stay in the
+    upload folder (produce/import_store.py)."""
+    __tablename__ = "listing_imports"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # the upload token
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="checking")
+    # rows, valid and errors once checked; created once committed
+    counts: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    # The jobs the page follows: the last check and the last commit started (a retry replaces the commit job).
+    check_job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="SET NULL"))
+    commit_job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.CheckConstraint(f"status IN {IMPORT_STATUSES}", name="status_known"),)
 
 
 # ---------------------------------------------------------------- dialect-specific search DDL

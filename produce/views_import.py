@@ -1,7 +1,6 @@
 """Bulk import pages: template download, upload with preview, commit, error report."""
 from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.permissions import roles_required
@@ -9,10 +8,6 @@ from core import jobs, spreadsheets
 from produce import import_jobs, import_store, importer
 from produce.blueprint import bp
 from produce.forms import ImportForm
-
-STEPS = {"validating": _l("Checking every row"), "saving": _l("Saving the row report"),
-         "writing": _l("Writing the listings to the database"),
-         "announcing": _l("Refreshing matches and saved searches")}
 
 
 def _for_official() -> bool:
@@ -59,34 +54,30 @@ def import_listings():
     return render_template("produce/import.html", form=form, for_official=_for_official())
 
 
-def _meta(token: str) -> dict:
-    meta = import_store.meta(token, current_user.id)
-    if meta is None:
+def _owned(token: str):
+    record = import_jobs.owned(current_user, token)
+    if record is None:
         abort(404)
-    return meta
-
-
-def _state(job) -> dict:
-    return jobs.progress_state(job, STEPS)
+    return record
 
 
 @bp.get("/import/<token>")
 @roles_required("producer", "official", "admin")
 def import_preview(token):
-    meta = _meta(token)
-    check, commit = (jobs.get(meta[key]) if meta.get(key) else None for key in ("check_job", "commit_job"))
-    following = commit or check
-    if following is None or not following.done:
-        return render_template("produce/import_job.html", job=_state(following), token=token,
-                               committing=following is not None and following is commit)
-    if commit is not None and commit.status == "finished" and commit.result.get("ok"):
-        return render_template("produce/import_done.html", count=commit.result["count"])
+    record = _owned(token)
+    if record.status == "committed":  # whichever job wrote it
+        return render_template("produce/import_done.html", count=record.counts.get("created", 0))
+    check, commit = import_jobs.jobs_of(record)
+    if record.status in import_jobs.WORKING or check is None or not check.done:
+        return render_template("produce/import_job.html", job=import_jobs.job_state(record), token=token,
+                               committing=record.status == "committing", form=ImportForm())
     result = check.result if check.status == "finished" else None
     if not result or "rows" not in result:  # the check job could not read the file
         problem = (result or {}).get("message") or _("The file could not be checked. Upload it again.")
-        return render_template("produce/import_job.html", job=_state(check), token=token, problem=problem)
+        return render_template("produce/import_job.html", job=jobs.progress_state(check, import_jobs.STEPS),
+                               token=token, problem=problem)
     problem = None  # the last commit, if any, was refused or failed: the preview stays, with the reason
-    if commit is not None:
+    if commit is not None and commit.done:
         problem = (commit.result or {}).get("message") or _("The import failed; nothing was imported.")
     return render_template("produce/import_preview.html", result=result, token=token, problem=problem,
                            form=ImportForm())
@@ -96,8 +87,7 @@ def import_preview(token):
 @roles_required("producer", "official", "admin")
 def import_job(token):
     """JSON progress of the check or commit job of an upload, polled by its page."""
-    meta = _meta(token)
-    return jsonify(_state(import_jobs.job_of(meta)))
+    return jsonify(import_jobs.job_state(_owned(token)))
 
 
 @bp.post("/import/<token>/commit")
@@ -105,8 +95,7 @@ def import_job(token):
 def import_commit(token):
     if not ImportForm().validate_on_submit():
         abort(400)
-    if import_store.load(token, current_user.id) is None:
-        abort(404)
+    _owned(token)
     if not import_jobs.start_commit(current_user, token):
         flash(_("This import is being committed or has been committed already."), "error")
     return redirect(url_for("produce.import_preview", token=token))
@@ -115,7 +104,7 @@ def import_commit(token):
 @bp.get("/import/<token>/errors.csv")
 @roles_required("producer", "official", "admin")
 def import_errors(token):
-    _meta(token)
+    _owned(token)
     body = import_store.report(token)
     if body is None:
         abort(404)
