@@ -66,10 +66,15 @@ def listing_obj(record: dict) -> matching.Listing:
 
 def rank(demand_records: list[dict], listing_records: list[dict], top: int = 10) -> list[dict]:
     """[{"demand_id", "matches": [{"listing_id", "score", "reasons"}]}] for eligible pairs only."""
-    if not demand_records or not listing_records:
+    return rank_listings(demand_records, [listing_obj(x) for x in listing_records], top=top)
+
+
+def rank_listings(demand_records: list[dict], listings: list[matching.Listing], top: int = 10) -> list[dict]:
+    """rank, for listings already made library records with listing_obj (a large import converts them batch
+    by batch, so its app records are never all held at once)."""
+    if not demand_records or not listings:
         return []
-    return matching.rank([demand_obj(d) for d in demand_records], [listing_obj(x) for x in listing_records],
-                         top=top, catalogue=catalogue())
+    return matching.rank([demand_obj(d) for d in demand_records], listings, top=top, catalogue=catalogue())
 
 
 def explain(demand_record: dict, listing_record: dict) -> dict:

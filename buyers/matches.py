@@ -6,9 +6,9 @@ category. Scores and reasons come from the matching library (buyers.engine); "wh
 matching.explain for a single pair.
 """
 import logging
+from collections.abc import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from buyers import engine, queries
 from buyers.models import BuyerOrg, Demand, DemandMatch
@@ -85,30 +85,24 @@ def refresh_listing(listing_id: int) -> list[tuple[int, float]]:
     return [(demand_id, score) for demand_id, _lid, score, _r in pairs]
 
 
-def imported_listings(listing_ids: list[int]) -> list:
-    """The listings of a large import in one query (their ids form one range), with their products."""
-    found = _produce()
-    if found is None or not listing_ids:
-        return []
-    Listing, wanted = found[0].Listing, set(listing_ids)
-    stmt = (sa.select(Listing).where(Listing.id.between(min(wanted), max(wanted)))
-            .options(selectinload(Listing.product)).order_by(Listing.id))
-    return [listing for listing in db.session.scalars(stmt) if listing.id in wanted]
+def listing_record(listing) -> dict:
+    """produce's matching record of one listing (a listing object means produce is installed)."""
+    return _produce()[1].listing_record(listing)
 
 
-def refresh_listings(listings: list) -> dict[int, list[tuple[int, float]]]:
-    """Stored matches of many new listings at once (a large import): the open demands are read once and
-    ranked against all the active listings together; each demand keeps its best STORED_PER_DEMAND of them.
-    New listings have no stored pairs yet, so nothing is deleted. Commits; returns
-    {listing_id: [(demand_id, score)]}."""
+def imported_records(listing_ids: list[int]) -> Iterator[list[dict]]:
+    """The active listings of a large import as matching records, batch by batch: produce reads them with
+    Core queries of the record's columns, not as ORM objects. Nothing when produce is absent."""
     found = _produce()
-    active = [listing for listing in listings if listing.status == "active"]
-    if found is None or not active:
-        return {}
-    demands = list(db.session.scalars(sa.select(Demand).join(BuyerOrg).where(
-        Demand.status == "open", BuyerOrg.active.is_(True))))
-    ranked = engine.rank([queries.demand_record(d) for d in demands], [found[1].listing_record(x) for x in active],
-                         top=STORED_PER_DEMAND)
+    return found[1].active_records(listing_ids) if found is not None and listing_ids else iter(())
+
+
+def store_imported(demands: list[Demand], listings: list) -> dict[int, list[tuple[int, float]]]:
+    """Stored matches of many new listings at once (a large import): the open demands are ranked against all
+    the new active listings together (library records from engine.listing_obj); each demand keeps its best
+    STORED_PER_DEMAND of them. New listings have no stored pairs yet, so nothing is deleted. Commits;
+    returns {listing_id: [(demand_id, score)]}."""
+    ranked = engine.rank_listings([queries.demand_record(d) for d in demands], listings, top=STORED_PER_DEMAND)
     now, rows, by_listing = utcnow(), [], {}
     for row in ranked:
         for match in row["matches"]:

@@ -123,8 +123,31 @@ def demands_of_org(org: BuyerOrg, statuses=None) -> list[Demand]:
 
 
 def open_demands() -> list[Demand]:
+    """Open demands of active buyers: the ones a new listing is matched against."""
     return list(db.session.scalars(
-        sa.select(Demand).join(BuyerOrg).where(Demand.status == "open", BuyerOrg.active.is_(True))))
+        sa.select(Demand).join(BuyerOrg).where(Demand.status == "open", BuyerOrg.active.is_(True))
+        .order_by(Demand.id)))
+
+
+def demand_owners(demand_ids) -> dict[int, tuple[str, list[int]]]:
+    """{demand_id: (product name, user ids of its buyer's members)} in two queries, however many demands."""
+    if not demand_ids:
+        return {}
+    demands = db.session.execute(sa.select(Demand.id, Demand.product_name, Demand.buyer_id)
+                                 .where(Demand.id.in_(set(demand_ids)))).all()
+    members: dict[int, list[int]] = {}
+    rows = db.session.execute(sa.select(BuyerMember.buyer_id, BuyerMember.user_id).where(
+        BuyerMember.buyer_id.in_({d.buyer_id for d in demands})).order_by(BuyerMember.id))
+    for buyer_id, user_id in rows:
+        members.setdefault(buyer_id, []).append(user_id)
+    return {d.id: (d.product_name, members.get(d.buyer_id, [])) for d in demands}
+
+
+def all_saved_searches() -> list:
+    """Every saved search as plain rows (id, user_id, name, params, product_code), in id order: they stay
+    readable after a commit, which expires ORM objects and would reload them one query each."""
+    return db.session.execute(sa.select(SavedSearch.id, SavedSearch.user_id, SavedSearch.name, SavedSearch.params,
+                                        SavedSearch.product_code).order_by(SavedSearch.id)).all()
 
 
 def saved_searches_of(user) -> list[SavedSearch]:

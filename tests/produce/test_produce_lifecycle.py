@@ -9,7 +9,7 @@ from helpers import login
 from core.db import db
 from core.signals import listing_saved
 from produce.models import Listing
-from produce.queries import listing_record, search_listings
+from produce.queries import active_records, listing_record, search_listings
 from produce.services import ListingError, expire_listings, renew_listing, set_status
 
 
@@ -106,6 +106,26 @@ def test_listing_record_uses_the_matching_vocabulary(make_producer, make_listing
     assert record["county_code"] == "360732" and record["poverty_county"] is True
     assert record["certifications"] == ["green_food"]
     assert record["available_from"] == date.today().isoformat()
+
+
+def test_records_read_in_batches_equal_the_orm_records(make_producer, make_listing):
+    """A large import's listings are read with Core queries (active_records): each record must be exactly the
+    one listing_record builds from the ORM object, only active listings among the ids asked for are read, in
+    id order, a batch at a time."""
+    user, _ = make_producer(county="360732")
+    first = make_listing(user, unit="箱", spec="10斤/箱", price="40", price_unit="元/箱", quantity="100",
+                         min_order="10")
+    not_asked = make_listing(user, product="红富士苹果")
+    draft = make_listing(user, status="draft")
+    negotiable = make_listing(user, product="土豆", price="", certifications=[])
+    ids = [negotiable.id, first.id, draft.id]
+    batches = list(active_records(ids, batch=2))
+    assert [[x["id"] for x in batch] for batch in batches] == [[first.id], [negotiable.id]]
+    db.session.expire_all()
+    assert batches[0][0] == listing_record(db.session.get(Listing, first.id))
+    assert batches[1][0] == listing_record(db.session.get(Listing, negotiable.id))
+    assert batches[1][0]["price"] is None and batches[0][0]["product_code"] == "navel_orange"
+    assert not_asked.id not in {x["id"] for batch in batches for x in batch}
 
 
 def test_buyer_contact_request_notifies_the_producer(client, make_producer, make_listing, make_user):
