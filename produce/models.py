@@ -219,7 +219,6 @@ class ListingPhoto(TimestampMixin, db.Model):
     listing: Mapped[Listing] = relationship(back_populates="photos")
 
 
-
 class ListingImport(db.Model):
     """An uploaded listing file on its way in: checking -> staged (or failed: the file could not be read) ->
     committing -> committed; a refused or failed commit goes back to staged. The status is the claim that lets
