@@ -6,6 +6,7 @@ without editing these tests.
 """
 import hashlib
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -339,12 +340,30 @@ def snapshot() -> dict[str, tuple[int, str]]:
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             return _digests_in_postgresql(conn)
+        return _digests_in_sqlite(conn)
+
+
+# One read-only connection per SQLite file, kept to ask whether anything was committed since its last look.
+_sqlite_watchers: dict[str, list] = {}
+
+
+def _digests_in_sqlite(conn) -> dict[str, tuple[int, str]]:
+    """Read afresh only when a commit happened since the last snapshot: SQLite's data_version, asked on a
+    connection that never writes, changes with every commit made on any other connection. Most walked
+    requests are refusals that write nothing, and reading every table after each was the walkers' main cost."""
+    path = db.engine.url.database
+    watcher = _sqlite_watchers.get(path)
+    if watcher is None:
+        watcher = _sqlite_watchers[path] = [sqlite3.connect(path, check_same_thread=False), None, None]
+    version = watcher[0].execute("PRAGMA data_version").fetchone()[0]
+    if version != watcher[1] or watcher[2] is None:
         result = {}
         for table in db.metadata.sorted_tables:
             # Raw rows (no type conversion): the digest only has to notice a difference.
             rows = conn.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY {_key_order(table)}').fetchall()
             result[table.name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()[:16])
-        return result
+        watcher[1:] = [version, result]
+    return dict(watcher[2])
 
 
 def _key_order(table, alias: str = "") -> str:
